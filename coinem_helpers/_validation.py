@@ -16,13 +16,16 @@ SUM_TOL = 1e-6
 
 
 def _first(mask):
-    """Index of the first True entry of a boolean array (as a tuple for nd)."""
+    """Index of the first True entry of a boolean array (an int for 1-D, a tuple otherwise)."""
     idx = np.argwhere(mask)[0]
-    return idx[0] if idx.size == 1 else tuple(int(i) for i in idx)
+    return int(idx[0]) if idx.size == 1 else tuple(int(i) for i in idx)
 
 
 def _fmt_index(name, idx):
-    return f"{name}[{idx}]" if not isinstance(idx, tuple) else f"{name}{list(idx)}"
+    """'x[3]' for 1-D, 'x[1, 2]' for 2-D, plain 'x' for a scalar."""
+    if idx == ():
+        return name
+    return f"{name}[{idx}]" if not isinstance(idx, tuple) else f"{name}[{', '.join(map(str, idx))}]"
 
 
 def as_numeric_array(x, name):
