@@ -9,6 +9,7 @@ derived from the file name and position, and timing and widget-state metadata
 are dropped, so that re-running changes nothing unless a cell changed.
 """
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,21 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = "ipynb,md:myst"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _tidy(cell):
+    """Make a cell's stored form independent of the run that produced it."""
+    cell.metadata.pop("execution", None)
+    jupyter = cell.metadata.get("jupyter", {})
+    if cell.cell_type == "code" and jupyter.get("source_hidden"):
+        # A hidden solution hides its answer too, until the student expands it.
+        jupyter["outputs_hidden"] = True
+    for k, output in enumerate(cell.get("outputs", [])):
+        view = output.get("data", {}).get(WIDGET_VIEW)
+        if view:
+            # Kernel-made ids are random; the stored ones are derived from the cell.
+            view["model_id"] = hashlib.md5(f"{cell['id']}/{k}".encode()).hexdigest()
 
 
 def sync(md_path):
@@ -36,7 +52,7 @@ def sync(md_path):
     elapsed = time.perf_counter() - start
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{md_path.stem}-{i:03d}"
-        cell.metadata.pop("execution", None)
+        _tidy(cell)
     # Widget state holds random model ids; the website re-executes and stores its own.
     nb.metadata.pop("widgets", None)
     nb.metadata.get("language_info", {}).pop("version", None)  # differs from machine to machine
