@@ -1,5 +1,6 @@
 # "EM, one coin at a time": every command sets up what it needs in .venv.
-#   make book    build and execute the course website into _build/html
+#   make book    build and execute the course website into _build/html (works offline)
+#   make slides  one reveal.js slide deck per lesson, into _build/slides (works offline)
 #   make test    run every test (unit, property, doctest, strict nbval, browser)
 #   make lab     open the course in JupyterLab
 #   make bench   the speed benchmark (bench/em_speed.py)
@@ -9,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: all test lab bench clean
+.PHONY: all book slides test lab bench clean
 
 all: test
 
@@ -20,7 +21,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,course,book,scale]"
 	@touch $@
 
-test: $(STAMP)
+# MathJax, the widget manager and reveal.js are fetched from the npm registry at build time
+# (tools/fetch_offline_assets.py); without npm the build says so and falls back to CDNs.
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py
+
+slides: $(STAMP)
+	$(BIN)/python tools/build_slides.py
+
+# The browser tests check the built site, so the tests build it first (a cached rebuild is seconds).
+test: book
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

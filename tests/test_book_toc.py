@@ -1,0 +1,117 @@
+"""The built website (``make book``) has a page for every entry of ``_toc.yml``, and nothing else.
+
+These checks read ``_build/html`` as files: they need no browser. A build that silently builds
+nothing, builds the lessons from the paired ``.ipynb`` instead of the MyST ``.md`` sources, or
+loses its download and launch buttons fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+# Pages Sphinx writes besides the book's own (index.html redirects to the root page).
+SPHINX_PAGES = {"index", "genindex", "search"}
+
+
+def toc_docnames(toc: dict) -> list[str]:
+    """Every ``file`` of a jb-book ``_toc.yml`` (root first), in reading order, without suffix.
+
+    Examples
+    --------
+    >>> toc_docnames({"root": "intro", "parts": [{"chapters": [
+    ...     {"file": "a.md", "sections": [{"file": "b"}]}, {"url": "https://x.org"}]}]})
+    ['intro', 'a', 'b']
+    """
+    names = [toc["root"]]
+
+    def walk(node):
+        for key in ("parts", "chapters", "sections"):
+            for entry in node.get(key, []):
+                if "file" in entry:
+                    names.append(str(Path(entry["file"]).with_suffix("")))
+                walk(entry)
+
+    walk(toc)
+    return names
+
+
+DOCNAMES = toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+LESSONS = [name for name in DOCNAMES if name.startswith("notebooks/")]
+
+
+def page(docname: str) -> BeautifulSoup:
+    path = HTML / f"{docname}.html"
+    if not HTML.is_dir():
+        pytest.fail(f"{HTML.relative_to(ROOT)} does not exist: run `make book` first")
+    assert path.is_file(), f"_toc.yml lists {docname!r} but the build has no {docname}.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_toc_lists_the_introduction_six_lessons_and_references():
+    assert DOCNAMES[0] == "intro"
+    assert len(LESSONS) == 6
+    assert "references" in DOCNAMES
+    for name in DOCNAMES:
+        assert (ROOT / f"{name}.md").is_file(), f"_toc.yml entry {name!r} has no {name}.md source"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_every_toc_entry_has_a_page_with_content(docname):
+    soup = page(docname)
+    article = soup.find("article")
+    assert article is not None, f"{docname}.html has no <article>"
+    assert article.find("h1"), f"{docname}.html has no title"
+    assert len(article.get_text(" ", strip=True)) > 300, f"{docname}.html is (almost) empty"
+
+
+def test_no_page_outside_the_toc():
+    """Only the toc's pages are built: a stray document (a README, a cache folder) is not."""
+    built = {str(p.relative_to(HTML).with_suffix("")) for p in HTML.rglob("*.html")
+             if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_images"}}
+    assert built, "the build holds no page at all"
+    assert built - SPHINX_PAGES == set(DOCNAMES)
+
+
+def test_index_redirects_to_the_introduction():
+    assert 'url=intro.html' in (HTML / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("docname", LESSONS)
+def test_lessons_are_built_from_their_md_source(docname):
+    """Sphinx keeps a copy of the source it built each page from in _sources/."""
+    page(docname)
+    assert (HTML / "_sources" / f"{docname}.md").is_file()
+
+
+@pytest.mark.parametrize("docname", LESSONS)
+def test_lesson_offers_its_executed_notebook_for_download(docname):
+    soup = page(docname)
+    target = f"_sources/{docname}.ipynb"
+    assert any(a.get("href", "").endswith(target) for a in soup.find_all("a")), \
+        f"{docname}.html has no download link to the .ipynb"
+    notebook = json.loads((HTML / "_sources" / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert code and all(cell["execution_count"] for cell in code), "the download is not executed"
+    assert any(cell["outputs"] for cell in code)
+
+
+@pytest.mark.parametrize("docname", LESSONS)
+def test_launch_buttons_open_the_ipynb_on_binder_and_colab(docname):
+    soup = page(docname)
+    links = [a["href"] for a in soup.find_all("a", href=True)]
+    notebook = f"{docname}.ipynb"
+    assert (ROOT / notebook).is_file(), "Binder and Colab open the committed .ipynb: it must exist"
+    binder = [urlparse(h) for h in links if urlparse(h).netloc == "mybinder.org"]
+    assert [parse_qs(u.query)["urlpath"] for u in binder] == [[f"lab/tree/{notebook}"]]
+    colab = [h for h in links if urlparse(h).netloc == "colab.research.google.com"]
+    assert len(colab) == 1 and colab[0].endswith(f"/blob/main/{notebook}")
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert repository in links, "no link to the repository"

@@ -1,0 +1,306 @@
+"""The built website (``make book``) as a reader sees it, with no network.
+
+Static checks read ``_build/html`` as files: no page loads a script, stylesheet, font or image
+from another site, and figures have opaque backgrounds (readable in dark mode).
+
+Browser checks open every page from disk in Chromium, driven by Playwright (Debian's
+``chromium``, never a downloaded browser), with every non-local request blocked, and assert what a
+reader would notice: no console error, no failed request, math typeset, every image loaded,
+widgets rendered, exercises numbered, solutions hidden until their toggle is clicked. Each page is
+also saved as a screenshot, light and dark, in ``_build/screenshots/`` for a human to look at.
+
+Without Chromium the browser checks are skipped with a loud warning, except under ``CI=true``,
+where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import warnings
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+from test_book_toc import toc_docnames
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+DOCNAMES = toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+# Content delivery networks a default Jupyter Book build would load MathJax, RequireJS, the
+# widget manager, thebe or fonts from.
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com",
+             "fonts.gstatic.com", "code.jquery.com", "cdn.plot.ly", "mathjax.org")
+# Attributes through which a page *loads* something (a plain <a href> is only a link).
+LOADING_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src",
+                      "source": "src", "audio": "src", "video": "src", "embed": "src",
+                      "object": "data", "track": "src", "input": "src"}
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_URL = re.compile(r"^(file|data|blob|about):")
+
+
+def built_pages() -> list[Path]:
+    if not HTML.is_dir():
+        pytest.fail(f"{HTML.relative_to(ROOT)} does not exist: run `make book` first")
+    return sorted(p for p in HTML.rglob("*.html")
+                  if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_images"})
+
+
+def is_remote(url: str) -> bool:
+    """True for a URL that points off-site.
+
+    Examples
+    --------
+    >>> [is_remote(u) for u in ["https://x.org/a.js", "//x.org/a.js", "../_static/a.js", "#top"]]
+    [True, True, False, False]
+    """
+    return bool(urlparse(url).netloc)
+
+
+# --------------------------------------------------------------------------- static checks
+
+def test_site_was_built_with_its_offline_assets():
+    built_pages()
+    assert (HTML / "_static" / "offline" / "mathjax" / "tex-chtml.js").is_file(), (
+        "the site was built without its offline assets (npm missing? `make book` said so): "
+        "install npm and run `make book` again")
+
+
+def test_no_page_loads_anything_from_another_site():
+    offenders = []
+    for path in built_pages():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in LOADING_ATTRIBUTES.items():
+            for element in soup.find_all(tag, attrs={attribute: True}):
+                if is_remote(element[attribute]):
+                    offenders.append(f"{path.relative_to(HTML)}: <{tag} {attribute}={element[attribute]}>")
+        for element in soup.find_all(attrs={"src": True}) + soup.find_all(attrs={"href": True}):
+            for attribute in ("src", "href"):
+                if any(host in element.get(attribute, "") for host in CDN_HOSTS):
+                    offenders.append(f"{path.relative_to(HTML)}: CDN URL {element[attribute]}")
+        for style in soup.find_all("style"):
+            offenders += [f"{path.relative_to(HTML)}: <style> loads {u}" for u in remote_css_urls(style.text)]
+    assert not offenders, "\n".join(offenders)
+
+
+def remote_css_urls(css: str) -> list[str]:
+    """URLs off-site that a stylesheet would load (``url(...)``, ``@import``).
+
+    Examples
+    --------
+    >>> remote_css_urls("@import url('https://f.org/a.css'); b { src: url(fonts/x.woff2) }")
+    ['https://f.org/a.css']
+    """
+    found = re.findall(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", css)
+    return [u for pair in found for u in pair if u and is_remote(u)]
+
+
+def test_no_stylesheet_loads_anything_from_another_site():
+    offenders = {str(p.relative_to(HTML)): remote_css_urls(p.read_text(encoding="utf-8", errors="replace"))
+                 for p in (HTML / "_static").rglob("*.css")}
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_figures_have_opaque_backgrounds():
+    """A transparent figure shows black axes on a black page in dark mode."""
+    images = sorted((HTML / "_images").glob("*.png")) if (HTML / "_images").is_dir() else []
+    transparent = []
+    for path in images:
+        with Image.open(path) as image:
+            if "A" in image.getbands() and image.getchannel("A").getextrema()[0] < 255:
+                transparent.append(path.name)
+            elif image.mode == "P" and "transparency" in image.info:
+                transparent.append(path.name)
+    assert not transparent, f"figures with transparent pixels: {transparent}"
+
+
+# --------------------------------------------------------------------------- what the source says
+
+def prose(markdown: str) -> str:
+    """The MyST text without front matter, code cells, fenced code and inline code.
+
+    Examples
+    --------
+    >>> prose("---\\nkernelspec: {}\\n---\\nA $x$.\\n```{code-cell} ipython3\\ny = '$'\\n```\\nB `$`.")
+    'A $x$.\\n\\nB .'
+    """
+    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    text = re.sub(r"^(`{3,})(?:\{code-cell\}|[\w-]*\s*$).*?^\1[ \t]*$", "", text, flags=re.S | re.M)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+def expected_on_page(docname: str) -> dict:
+    """What the page of ``docname`` must show, read from its sources (not from the build)."""
+    source = ROOT / f"{docname}.md"
+    text = source.read_text(encoding="utf-8") if source.is_file() else ""
+    body = prose(text)
+    directive = r"^[`:]{{3,}}\{{{}\}}"
+    notebook = ROOT / f"{docname}.ipynb"
+    widget_views = 0
+    if notebook.is_file():
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        widget_views = sum("application/vnd.jupyter.widget-view+json" in output.get("data", {})
+                           for cell in cells for output in cell.get("outputs", []))
+    return {
+        "math": bool(re.search(r"\$[^$\n]+\$|\$\$|\\begin\{|\{math\}", body)),
+        "exercises": len(re.findall(directive.format("exercise(?:-start)?"), text, flags=re.M)),
+        "solutions": len(re.findall(directive.format("solution(?:-start)?"), text, flags=re.M)),
+        "widgets": widget_views,
+    }
+
+
+# --------------------------------------------------------------------------- the browser
+
+def find_chromium() -> str | None:
+    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        message = ("\n" + "!" * 78 + "\n!!! BROWSER TESTS NOT RUN: Chromium is not installed, so nobody checked "
+                   "that the\n!!! website works in a browser. Install it (Debian: `apt-get install "
+                   "chromium`)\n!!! and run `make test` again.\n" + "!" * 78)
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    built_pages()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page opened from disk in a fresh browser context, recording everything that went wrong."""
+
+    def __init__(self, browser, docname: str, color_scheme: str):
+        self.docname = docname
+        self.problems: list[str] = []
+        self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+        self.context.route("**/*", self._only_local)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
+        self.page.goto((HTML / f"{docname}.html").as_uri(), wait_until="load")
+        self._settle()
+
+    def _only_local(self, route):
+        if LOCAL_URL.match(route.request.url):
+            route.continue_()
+        else:
+            self.problems.append(f"asked the network for {route.request.url}")
+            route.abort()
+
+    def _settle(self):
+        """Wait for MathJax's first typesetting pass and for every image."""
+        if self.page.evaluate("() => Boolean(window.MathJax && MathJax.startup)"):
+            self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        self.page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+
+    def screenshot(self, suffix: str):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{self.docname.replace('/', '__')}{suffix}.png", full_page=True)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser):
+    visits = []
+
+    def open_page(docname, color_scheme="light"):
+        visits.append(Visit(browser, docname, color_scheme))
+        return visits[-1]
+
+    yield open_page
+    for v in visits:
+        v.close()
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_page_works_offline_as_a_reader_sees_it(visit, docname):
+    expected = expected_on_page(docname)
+    page_visit = visit(docname)
+    page = page_visit.page
+
+    # Math: typeset wherever the source has some, and no TeX error.
+    if expected["math"]:
+        assert page.locator("mjx-container").count() > 0, "the source has math but none was typeset"
+    untypeset = page.evaluate("() => Array.from(document.querySelectorAll('span.math, div.math'))"
+                              ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent)")
+    assert not untypeset, f"math left as TeX: {untypeset[:3]}"
+    assert page.locator("mjx-merror").count() == 0, "MathJax reports a TeX error"
+
+    # Figures: every image loaded; figures in the text have a description for screen readers.
+    images = page.evaluate("() => Array.from(document.images).map(i => ({src: i.getAttribute('src'), "
+                           "width: i.naturalWidth, alt: i.getAttribute('alt') || '', "
+                           "content: Boolean(i.closest('article'))}))")
+    assert not [i["src"] for i in images if i["width"] == 0], "images that did not load"
+    no_alt = [i["src"] for i in images if i["content"] and
+              (not i["alt"].strip() or i["alt"] == i["src"] or re.search(r"\.(png|svg|jpe?g)$", i["alt"]))]
+    assert not no_alt, f"figures without alt text (use the cell metadata mystnb: image: alt:): {no_alt}"
+
+    # Widgets: each widget output of the notebook is rendered from its saved state.
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
+    assert views.count() == expected["widgets"], "widget outputs on the page differ from the notebook's"
+    if expected["widgets"]:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.widget-subarea > .jupyter-widgets').length >= n",
+            arg=expected["widgets"])
+        # Rendered means drawn: each widget area takes room on the page (an empty one is 0 px).
+        heights = page.evaluate("() => Array.from(document.querySelectorAll('.widget-subarea'))"
+                                ".map(e => e.getBoundingClientRect().height)")
+        assert len(heights) == expected["widgets"] and min(heights) > 50, f"widget heights {heights}"
+
+    # Exercises: as many as in the source, numbered.
+    titles = page.locator("div.exercise > .admonition-title").all_inner_texts()
+    assert len(titles) == expected["exercises"]
+    assert all(re.match(r"Exercise \d+", t) for t in titles), titles
+
+    # Solutions: as many as in the source, hidden until their toggle is clicked, then shown.
+    solutions = page.locator("div.solution")
+    assert solutions.count() == expected["solutions"]
+    for i in range(solutions.count()):
+        solution = solutions.nth(i)
+        body = solution.locator(":scope > :not(.admonition-title)")
+        assert body.count() > 0
+        assert not any(body.nth(j).is_visible() for j in range(body.count())), "solution shown before the click"
+        solution.locator("button.toggle-button").click()
+        expect(body.first).to_be_visible()
+
+    page_visit.screenshot("")
+    assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_page_in_dark_mode(visit, docname):
+    page_visit = visit(docname, color_scheme="dark")
+    assert page_visit.page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    page_visit.screenshot("-dark")
+    assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+def test_the_lessons_have_what_the_browser_checks_look_for():
+    """Guard against a vacuous pass: the lessons do have math, exercises, solutions and figures."""
+    lessons = [d for d in DOCNAMES if d.startswith("notebooks/")]
+    expected = [expected_on_page(d) for d in lessons]
+    assert all(e["math"] and e["exercises"] and e["solutions"] for e in expected), dict(zip(lessons, expected))
+    assert list((HTML / "_images").glob("*.png")), "the site has no figure"
