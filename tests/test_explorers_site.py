@@ -17,11 +17,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import expect
-
-from coinem_helpers import e_step, em, expected_counts, log_likelihood, m_step, mle_known, paper_data, simulate
-from coinem_helpers import widgets as W
-from test_site import SCREENSHOTS, browser, visit  # noqa: F401  (the browser fixtures; see tests/conftest.py)
+from sitekit import SCREENSHOTS
 from test_widgets import VECTORS, assert_close
+
+from coinem_helpers import (
+    e_step,
+    em,
+    expected_counts,
+    log_likelihood,
+    m_step,
+    mle_known,
+    paper_data,
+    simulate,
+)
+from coinem_helpers import widgets as W
 
 HEADS, N_TOSSES, _ = paper_data()
 PAGES = {"estep": "notebooks/02_e_step", "em": "notebooks/04_iterating_em", "simulator": "notebooks/01_known_coins"}

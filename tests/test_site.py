@@ -16,24 +16,17 @@ where a missing browser is a failure.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import warnings
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
-
+from playwright.sync_api import expect
+from sitekit import HTML, ROOT, built_pages
 from test_book_toc import toc_docnames
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 DOCNAMES = toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 # Content delivery networks a default Jupyter Book build would load MathJax, RequireJS, the
 # widget manager, thebe or fonts from.
@@ -43,16 +36,6 @@ CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.goo
 LOADING_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src",
                       "source": "src", "audio": "src", "video": "src", "embed": "src",
                       "object": "data", "track": "src", "input": "src"}
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LOCAL_URL = re.compile(r"^(file|data|blob|about):")
-
-
-def built_pages() -> list[Path]:
-    if not HTML.is_dir():
-        pytest.fail(f"{HTML.relative_to(ROOT)} does not exist: run `make book` first")
-    return sorted(p for p in HTML.rglob("*.html")
-                  if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_images"})
 
 
 def is_remote(url: str) -> bool:
@@ -156,83 +139,6 @@ def expected_on_page(docname: str) -> dict:
         "solutions": len(re.findall(directive.format("solution(?:-start)?"), text, flags=re.M)),
         "widgets": widget_views,
     }
-
-
-# --------------------------------------------------------------------------- the browser
-
-def find_chromium() -> str | None:
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        message = ("\n" + "!" * 78 + "\n!!! BROWSER TESTS NOT RUN: Chromium is not installed, so nobody checked "
-                   "that the\n!!! website works in a browser. Install it (Debian: `apt-get install "
-                   "chromium`)\n!!! and run `make test` again.\n" + "!" * 78)
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-    built_pages()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """A page opened from disk in a fresh browser context, recording everything that went wrong."""
-
-    def __init__(self, browser, docname: str, color_scheme: str):
-        self.docname = docname
-        self.problems: list[str] = []
-        self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
-        self.context.route("**/*", self._only_local)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
-        self.page.goto((HTML / f"{docname}.html").as_uri(), wait_until="load")
-        self._settle()
-
-    def _only_local(self, route):
-        if LOCAL_URL.match(route.request.url):
-            route.continue_()
-        else:
-            self.problems.append(f"asked the network for {route.request.url}")
-            route.abort()
-
-    def _settle(self):
-        """Wait for MathJax's first typesetting pass and for every image."""
-        if self.page.evaluate("() => Boolean(window.MathJax && MathJax.startup)"):
-            self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
-        self.page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
-
-    def screenshot(self, suffix: str):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{self.docname.replace('/', '__')}{suffix}.png", full_page=True)
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser):
-    visits = []
-
-    def open_page(docname, color_scheme="light"):
-        visits.append(Visit(browser, docname, color_scheme))
-        return visits[-1]
-
-    yield open_page
-    for v in visits:
-        v.close()
 
 
 @pytest.mark.parametrize("docname", DOCNAMES)

@@ -1,0 +1,71 @@
+"""What the browser tests share: where the built site is, and a page visit that records problems.
+
+The fixtures that use these (``browser``, ``visit``) are in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_URL = re.compile(r"^(file|data|blob|about):")
+
+
+def built_pages() -> list[Path]:
+    if not HTML.is_dir():
+        pytest.fail(f"{HTML.relative_to(ROOT)} does not exist: run `make book` first")
+    return sorted(p for p in HTML.rglob("*.html")
+                  if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_images"})
+
+
+def find_chromium() -> str | None:
+    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+class Visit:
+    """A page opened from disk in a fresh browser context, recording everything that went wrong."""
+
+    def __init__(self, browser, docname: str, color_scheme: str):
+        self.docname = docname
+        self.problems: list[str] = []
+        self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+        self.context.route("**/*", self._only_local)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
+        self.page.goto((HTML / f"{docname}.html").as_uri(), wait_until="load")
+        self._settle()
+
+    def _only_local(self, route):
+        if LOCAL_URL.match(route.request.url):
+            route.continue_()
+        else:
+            self.problems.append(f"asked the network for {route.request.url}")
+            route.abort()
+
+    def _settle(self):
+        """Wait for MathJax's first typesetting pass and for every image."""
+        if self.page.evaluate("() => Boolean(window.MathJax && MathJax.startup)"):
+            self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        self.page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+
+    def screenshot(self, suffix: str):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{self.docname.replace('/', '__')}{suffix}.png", full_page=True)
+
+    def close(self):
+        self.context.close()
