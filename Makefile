@@ -36,8 +36,10 @@ test: book
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# EM against the original notebook's loop, then each lesson's and the book build's run time.
 bench: $(STAMP)
 	$(BIN)/python bench/em_speed.py
+	$(BIN)/python bench/time_notebooks.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -27,7 +27,8 @@ the data to it once, so an iteration costs O(distinct pairs x coins).
 """
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 from scipy.special import xlog1py, xlogy
@@ -103,48 +104,69 @@ class SufficientStats:
         return f"SufficientStats(n_sets={self.n_sets}, n_pairs={self.n_pairs})"
 
 
-def _reduce(heads, n):
-    """Checked per-set data -> (SufficientStats, index of each set's pair).
+def _reduce(heads, n, inverse=True):
+    """Checked per-set data -> (SufficientStats, index of each set's pair, or None).
 
-    ``np.bincount`` does the counting in one pass over the data.
+    Pairs come out sorted by ``(n_tosses, heads)``.  ``np.bincount`` does
+    the counting in one pass over the data; when every heads count
+    ``0..n`` occurs (the usual case for many short sets) each set's pair
+    index *is* its heads count, so no per-set index array is built.  Few
+    long sets (a dense table would be mostly empty) are sorted instead.
+    ``inverse=False`` skips the per-set index when only the summary is wanted.
     """
     if isinstance(n, int):
+        if n >= 4 * heads.size:
+            pair_h, index, counts = np.unique(heads, return_inverse=True, return_counts=True)
+            return SufficientStats(pair_h, np.full(pair_h.size, n), counts), index
         counts = np.bincount(heads, minlength=n + 1)
+        if counts.all():
+            return SufficientStats(np.arange(n + 1), np.full(n + 1, n), counts), heads
         key = np.flatnonzero(counts)
-        pair_h, pair_n = key, np.full(key.size, n)
-    else:
-        width = int(heads.max()) + 1
-        counts = np.bincount(n * width + heads) if n.max() < 2**24 // width else None
-        if counts is None:  # lengths too spread out for a dense table
-            uniq, inverse, c = np.unique(
-                np.stack([n, heads]), axis=1, return_inverse=True, return_counts=True
-            )
-            stats = SufficientStats(uniq[1], uniq[0], c)
-            return stats, inverse.ravel()
-        key = np.flatnonzero(counts)
-        pair_h, pair_n = key % width, key // width
-        lookup = np.empty(counts.size, dtype=np.int64)
-        lookup[key] = np.arange(key.size)
-        stats = SufficientStats(pair_h, pair_n, counts[key])
-        return stats, lookup[n * width + heads]
-    lookup = np.empty(counts.size, dtype=np.int64)
-    lookup[key] = np.arange(key.size)
-    return SufficientStats(pair_h, pair_n, counts[key]), lookup[heads]
+        stats = SufficientStats(key, np.full(key.size, n), counts[key])
+        return stats, _pair_index(key, counts.size, heads) if inverse else None
+    # One integer key per (n_tosses, heads) pair, ordered like the pairs.
+    width = int(heads.max()) + 1
+    n_max = int(n.max())
+    if n_max >= 2**62 // width:  # the key would overflow int64: sort the pairs themselves
+        uniq, index, counts = np.unique(
+            np.stack([n, heads]), axis=1, return_inverse=True, return_counts=True
+        )
+        return SufficientStats(uniq[1], uniq[0], counts), index.ravel()
+    key = n * width + heads
+    table_size = (n_max + 1) * width
+    if table_size > 4 * heads.size + 1024:  # lengths too spread out for a dense table
+        uniq, index, counts = np.unique(key, return_inverse=True, return_counts=True)
+        return SufficientStats(uniq % width, uniq // width, counts), index
+    counts = np.bincount(key, minlength=table_size)
+    used = np.flatnonzero(counts)
+    stats = SufficientStats(used % width, used // width, counts[used])
+    return stats, _pair_index(used, counts.size, key) if inverse else None
 
 
-def sufficient_stats(heads, n_tosses):
+def _pair_index(used, table_size, key):
+    """Position of each key among the sorted ``used`` keys (all of ``key`` are in ``used``)."""
+    lookup = np.zeros(table_size, dtype=np.int64)
+    lookup[used] = np.arange(used.size)
+    return np.take(lookup, key)
+
+
+def sufficient_stats(heads, n_tosses=None):
     """Reduce per-set data to its distinct ``(heads, n_tosses)`` pairs and their counts.
 
     Parameters
     ----------
-    heads : array-like of shape (n_sets,)
-        Heads in each set.
+    heads : array-like of shape (n_sets,), or a Dask array
+        Heads in each set.  With the optional extra ``coinem_helpers[scale]``
+        this may also be a Dask array, of heads (1-D) or of 0/1 tosses
+        (2-D, chunked by sets), too large for memory: see
+        :func:`coinem_helpers.scale.sufficient_stats_dask`.
     n_tosses : int or array-like of shape (n_sets,)
-        Tosses in each set.
+        Tosses in each set (may be left out for a 2-D Dask array of tosses).
 
     Returns
     -------
     SufficientStats
+        Pairs sorted by ``(n_tosses, heads)``.
 
     Examples
     --------
@@ -156,8 +178,19 @@ def sufficient_stats(heads, n_tosses):
     >>> log_likelihood(stats, thetas=[0.6, 0.5]) == log_likelihood([5, 9, 8, 4, 9], 10, [0.6, 0.5])
     True
     """
+    if _is_dask(heads) or _is_dask(n_tosses):
+        from .scale import (
+            sufficient_stats_dask,  # imported here: Dask is an optional extra
+        )
+
+        return sufficient_stats_dask(heads, n_tosses)
     h, n = check_sets(heads, n_tosses)
-    return _reduce(h, n)[0]
+    return _reduce(h, n, inverse=False)[0]
+
+
+def _is_dask(x):
+    """True for a Dask collection, by its protocol, without importing Dask."""
+    return hasattr(type(x), "__dask_graph__")
 
 
 def _data(heads, n_tosses):
@@ -224,7 +257,8 @@ def _responsibilities(h, n, thetas, weights):
             f"(thetas = {np.round(thetas, 6).tolist()}, weights = {np.round(weights, 6).tolist()}): "
             "no coin can produce it, so its responsibilities are undefined."
         )
-    return np.exp(log_joint - log_px[:, None]), log_px
+    log_joint -= log_px[:, None]
+    return np.exp(log_joint, out=log_joint), log_px
 
 
 def log_likelihood(heads, n_tosses=None, thetas=None, weights=None):
@@ -556,7 +590,9 @@ class EMResult:
         True when the stopping rule fired before ``max_iter``.
     responsibilities : ndarray of shape (n_sets, n_coins)
         The E-step at the final estimates (one row per distinct pair when
-        :func:`em` was given a :class:`SufficientStats`).
+        :func:`em` was given a :class:`SufficientStats`).  EM itself works on
+        the distinct pairs; the per-set rows are looked up the first time
+        this attribute is read.
     thetas_history, weights_history : ndarray of shape (n_iter + 1, n_coins)
         Row 0 is the start, row ``t`` the estimate after iteration ``t``.
     log_likelihood_history : ndarray of shape (n_iter + 1,)
@@ -567,10 +603,22 @@ class EMResult:
     log_likelihood: float
     n_iter: int
     converged: bool
-    responsibilities: np.ndarray
     thetas_history: np.ndarray
     weights_history: np.ndarray
     log_likelihood_history: np.ndarray
+    # EM runs on the distinct (heads, n_tosses) pairs; each set's row is looked
+    # up only when `responsibilities` is first read, so a fit on millions of
+    # sets spends no time or memory on rows nobody asked for.
+    _pair_responsibilities: np.ndarray = field(repr=False, compare=False)
+    _set_index: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def responsibilities(self):
+        """The E-step at the final estimates, shape (n_sets, n_coins)."""
+        if self._set_index is None:
+            return self._pair_responsibilities
+        # np.take copies whole rows; fancy indexing a 2-D array is ~10x slower.
+        return np.take(self._pair_responsibilities, self._set_index, axis=0)
 
     def __repr__(self):
         return (
@@ -591,17 +639,60 @@ def _prepare(heads, n_tosses):
 
 
 def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
-    """The EM loop on distinct pairs; returns (EMResult with per-pair responsibilities, last change)."""
+    """The EM loop on distinct pairs; returns (EMResult with per-pair responsibilities, last change).
+
+    The data enter an iteration only through two fixed matrices, so that an
+    iteration is a dozen NumPy calls on (n_coins, n_pairs) arrays, whatever
+    the number of sets: ``resp_t @ moments`` gives each coin's expected
+    heads, tails and sets (the M-step) and ``log_terms @ design`` each pair's
+    ``log w_k + log p(pair | coin k)`` (the E-step).  When some coin has no
+    expected heads or tails, the M-step goes through :func:`_m_step`; when
+    some theta is 0 or 1, the E-step goes through :func:`_responsibilities`:
+    they handle those cases.
+    """
     resp, log_px = _responsibilities(h, n, thetas, weights)
     ll = float(counts @ log_px)
+    n_coins = thetas.size
+    heads_f = h.astype(float)
+    tails_f = (n - h).astype(float)
+    counts_f = counts.astype(float)
+    design = np.stack([heads_f, tails_f, np.ones_like(heads_f)])  # (3, n_pairs)
+    moments = np.stack([counts_f * heads_f, counts_f * tails_f, counts_f], axis=1)  # (n_pairs, 3)
+    n_sets = counts.sum()
+    log_terms = np.empty((n_coins, 3))  # columns: log theta, log(1 - theta), log w
+    with np.errstate(divide="ignore"):  # a coin with weight 0 has log weight -inf
+        np.log(weights, out=log_terms[:, 2])
+    resp_t = resp.T
     thetas_hist, weights_hist, ll_hist = [thetas], [weights], [ll]
     converged, change = False, np.inf
     for _ in range(max_iter):
-        thetas, new_weights = _m_step(resp, h, n, counts, thetas)
+        expected = resp_t @ moments  # columns: expected heads, tails, sets of each coin
+        if np.count_nonzero(expected[:, :2]) == 2 * n_coins:  # no coin without data: no 0/0
+            exp_heads = expected[:, 0]
+            thetas = exp_heads / (exp_heads + expected[:, 1])
+            if learn_weights:
+                weights = expected[:, 2] / n_sets
+        else:
+            thetas, new_weights = _m_step(resp_t.T, h, n, counts, thetas)
+            if learn_weights:
+                weights = new_weights
         if learn_weights:
-            weights = new_weights
-        resp, log_px = _responsibilities(h, n, thetas, weights)
-        new_ll = float(counts @ log_px)
+            with np.errstate(divide="ignore"):
+                np.log(weights, out=log_terms[:, 2])
+        # theta * (1 - theta) is 0 only for theta = 0 or 1 (also after rounding,
+        # e.g. when a coin's expected tails are tiny); otherwise every log is finite.
+        minus_thetas = -thetas
+        if np.count_nonzero(thetas * (1.0 + minus_thetas)) == n_coins:
+            np.log(thetas, out=log_terms[:, 0])
+            np.log1p(minus_thetas, out=log_terms[:, 1])
+            log_joint = log_terms @ design
+            log_px = np.logaddexp.reduce(log_joint, axis=0)
+            log_joint -= log_px
+            resp_t = np.exp(log_joint, out=log_joint)
+        else:
+            resp, log_px = _responsibilities(h, n, thetas, weights)
+            resp_t = resp.T
+        new_ll = float(counts_f @ log_px)
         thetas_hist.append(thetas)
         weights_hist.append(weights)
         ll_hist.append(new_ll)
@@ -617,19 +708,17 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
         log_likelihood=ll,
         n_iter=len(ll_hist) - 1,
         converged=converged,
-        responsibilities=resp,
         thetas_history=np.array(thetas_hist),
         weights_history=np.array(weights_hist),
         log_likelihood_history=np.array(ll_hist),
+        _pair_responsibilities=np.ascontiguousarray(resp_t.T),
     )
     return result, change
 
 
 def _per_set(result, inverse):
-    """Give each set the responsibilities of its pair."""
-    if inverse is None:
-        return result
-    return replace(result, responsibilities=result.responsibilities[inverse])
+    """Give each set the responsibilities of its pair (looked up when first read)."""
+    return result if inverse is None else replace(result, _set_index=inverse)
 
 
 def em(
