@@ -41,36 +41,43 @@ def as_numeric_array(x, name):
     return arr
 
 
-def as_int_array(x, name):
-    """Check that ``x`` holds finite whole numbers and return it as int64."""
+def as_int_array(x, name, offset=0):
+    """Check that ``x`` holds finite whole numbers and return it as int64.
+
+    ``offset`` is added to a 1-D index in messages, for a chunk of a larger array.
+    """
     arr = as_numeric_array(x, name)
     if np.issubdtype(arr.dtype, np.floating):
         bad = ~np.isfinite(arr)
         if bad.any():
             i = _first(bad)
-            raise ValueError(f"{name} must be finite whole numbers, but got {_fmt_index(name, i)} = {arr[i]}.")
+            shown = _fmt_index(name, i + offset if isinstance(i, int) else i)
+            raise ValueError(f"{name} must be finite whole numbers, but got {shown} = {arr[i]}.")
         frac = arr != np.round(arr)
         if frac.any():
             i = _first(frac)
-            raise ValueError(f"{name} must be whole numbers, but got {_fmt_index(name, i)} = {arr[i]}.")
+            shown = _fmt_index(name, i + offset if isinstance(i, int) else i)
+            raise ValueError(f"{name} must be whole numbers, but got {shown} = {arr[i]}.")
     return arr.astype(np.int64, copy=False)
 
 
-def check_sets(heads, n_tosses):
+def check_sets(heads, n_tosses, offset=0):
     """Validate per-set data.
 
     Returns ``(heads, n_tosses)`` with ``heads`` a 1-D int64 array and
     ``n_tosses`` either a Python int (all sets equally long) or a 1-D int64
-    array of the same length as ``heads``.
+    array of the same length as ``heads``.  ``offset`` is the index of the
+    first set, when these are a chunk of a larger data set: messages then
+    name the set's index in the whole.
     """
     if n_tosses is None:
         raise TypeError("n_tosses is required: pass an int (all sets equally long) or one length per set.")
-    h = as_int_array(heads, "heads")
+    h = as_int_array(heads, "heads", offset)
     if h.ndim != 1:
         raise ValueError(f"heads must be 1-D (one heads count per set), but got an array of shape {h.shape}.")
     if h.size == 0:
         raise ValueError("heads must hold at least one set, but got an empty array.")
-    n = as_int_array(n_tosses, "n_tosses")
+    n = as_int_array(n_tosses, "n_tosses", offset)
     if n.ndim == 0:
         n = int(n)
         if n <= 0:
@@ -78,10 +85,12 @@ def check_sets(heads, n_tosses):
         # min/max are single cheap passes; the index is looked up only on failure.
         if h.min() < 0:
             i = _first(h < 0)
-            raise ValueError(f"heads must be non-negative, but got heads[{i}] = {h[i]}.")
+            raise ValueError(f"heads must be non-negative, but got heads[{offset + i}] = {h[i]}.")
         if h.max() > n:
             i = _first(h > n)
-            raise ValueError(f"heads cannot exceed n_tosses, but got heads[{i}] = {h[i]} > n_tosses = {n}.")
+            raise ValueError(
+                f"heads cannot exceed n_tosses, but got heads[{offset + i}] = {h[i]} > n_tosses = {n}."
+            )
         return h, n
     if n.shape != h.shape:
         raise ValueError(
@@ -89,15 +98,16 @@ def check_sets(heads, n_tosses):
         )
     if n.min() <= 0:
         i = _first(n <= 0)
-        raise ValueError(f"n_tosses must be positive, but got n_tosses[{i}] = {n[i]}.")
+        raise ValueError(f"n_tosses must be positive, but got n_tosses[{offset + i}] = {n[i]}.")
     if h.min() < 0:
         i = _first(h < 0)
-        raise ValueError(f"heads must be non-negative, but got heads[{i}] = {h[i]}.")
+        raise ValueError(f"heads must be non-negative, but got heads[{offset + i}] = {h[i]}.")
     over = h > n
     if over.any():
         i = _first(over)
         raise ValueError(
-            f"heads cannot exceed n_tosses, but got heads[{i}] = {h[i]} > n_tosses[{i}] = {n[i]}."
+            f"heads cannot exceed n_tosses, but got heads[{offset + i}] = {h[i]} > "
+            f"n_tosses[{offset + i}] = {n[i]}."
         )
     return h, n
 

@@ -32,7 +32,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_int_array
+from ._validation import as_int_array, check_sets
 from .core import SufficientStats, _reduce
 
 __all__ = ["sufficient_stats_dask"]
@@ -207,43 +207,16 @@ def _check_tosses_block(block, block_info=None):
     return block
 
 
-def _first(mask):
-    return int(np.flatnonzero(mask)[0])
-
-
-def _whole(block, name, offset):
-    """A chunk of whole numbers as int64, or a ValueError with the set's global index."""
-    block = np.asarray(block)
-    if block.dtype.kind == "f":
-        bad = ~np.isfinite(block) | (block != np.round(block))
-        if bad.any():
-            i = _first(bad)
-            raise ValueError(
-                f"{name} must be finite whole numbers, but got {name}[{offset + i}] = {block[i]}."
-            )
-    return block.astype(np.int64, copy=False)
-
-
 def _summarise(heads, n_tosses, offset):
-    """One chunk of sets -> its (pair heads, pair lengths, counts), after the checks of ``check_sets``."""
-    h = _whole(heads, "heads", offset)
-    n = n_tosses if isinstance(n_tosses, int) else _whole(n_tosses, "n_tosses", offset)
-    if h.size == 0:
+    """One chunk of sets -> its (pair heads, pair lengths, counts), checked as in memory.
+
+    ``offset`` is the index of the chunk's first set, so that an error names
+    the set's index in the whole array.
+    """
+    if np.size(heads) == 0:  # Dask may hand a task an empty chunk
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    if not isinstance(n, int) and n.min() <= 0:
-        i = _first(n <= 0)
-        raise ValueError(f"n_tosses must be positive, but got n_tosses[{offset + i}] = {n[i]}.")
-    if h.min() < 0:
-        i = _first(h < 0)
-        raise ValueError(f"heads must be non-negative, but got heads[{offset + i}] = {h[i]}.")
-    over = h > n
-    if over.any():
-        i = _first(over)
-        n_i = n if isinstance(n, int) else n[i]
-        raise ValueError(
-            f"heads cannot exceed n_tosses, but got heads[{offset + i}] = {h[i]} > n_tosses = {n_i}."
-        )
+    h, n = check_sets(heads, n_tosses, offset=offset)
     stats = _reduce(h, n, inverse=False)[0]
     return stats.heads, np.asarray(stats.n_tosses, dtype=np.int64), stats.counts.astype(np.int64, copy=False)
 
