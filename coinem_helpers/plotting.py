@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from scipy.special import xlog1py, xlogy
 
@@ -520,7 +521,7 @@ def plot_em_path(
     norm = BoundaryNorm(levels, ncolors=256)  # one distinct colour per band
     contour = ax.contourf(theta, theta, loglik, levels=levels, cmap="viridis", norm=norm)
     contour_lines = ax.contour(theta, theta, loglik, levels=levels, colors="white", linewidths=0.3, alpha=0.6)
-    # White with a dark outline: visible on every viridis band and in the legend.
+    # White with a dark outline: visible on every viridis band.
     (symmetry,) = ax.plot(
         [0, 1],
         [0, 1],
@@ -553,7 +554,11 @@ def plot_em_path(
     ax.set_aspect("equal")
     ax.set_xlabel(r"$\theta_A$ (heads probability of coin A)")
     ax.set_ylabel(r"$\theta_B$ (heads probability of coin B)")
-    ax.legend(loc="lower right", framealpha=0.9)
+    # The outline's path effect smears into "===" in a small legend box: show a
+    # plain dark dashed line there instead.
+    handles, labels = ax.get_legend_handles_labels()
+    plain = Line2D([], [], linestyle="--", color="0.25", linewidth=1.2)
+    ax.legend([plain if h is symmetry else h for h in handles], labels, loc="lower right", framealpha=0.9)
     return EMPathArtists(contour, contour_lines, symmetry, path, start, end, bar, theta, loglik, ax)
 
 

@@ -22,6 +22,19 @@ FORMATS = "ipynb,md:myst"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+def _merge_streams(outputs):
+    """Join consecutive prints to the same stream: the kernel splits them by timing, not content."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (output.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == output.name):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def _tidy(cell):
     """Make a cell's stored form independent of the run that produced it."""
     cell.metadata.pop("execution", None)
@@ -29,6 +42,8 @@ def _tidy(cell):
     if cell.cell_type == "code" and jupyter.get("source_hidden"):
         # A hidden solution hides its answer too, until the student expands it.
         jupyter["outputs_hidden"] = True
+    if cell.cell_type == "code":
+        cell.outputs = _merge_streams(cell.outputs)
     for k, output in enumerate(cell.get("outputs", [])):
         view = output.get("data", {}).get(WIDGET_VIEW)
         if view:
