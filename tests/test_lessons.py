@@ -1,0 +1,81 @@
+"""Every lesson has the form the course promises its students and instructors.
+
+A title, learning objectives, prerequisites and an estimated time at the top; at least one
+figure, each with alt text; a summary; at least three exercises, each with a worked solution
+that is hidden (collapsed in Jupyter, a dropdown on the website); references.
+"""
+
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
+EXERCISE = re.compile(r"^```\{exercise\}.*\n:label: (?P<label>\S+)", re.MULTILINE)
+SOLUTION = re.compile(r"^```\{solution(?:-start)?\} (?P<label>\S+)\n:class: dropdown", re.MULTILINE)
+
+
+def _markdown(nb):
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_opens_with_title_objectives_prerequisites_and_time(source):
+    nb = jupytext.read(source)
+    number = int(source.stem[:2])
+    first = next(c for c in nb.cells if c.cell_type == "markdown")
+    assert first.source.startswith(f"# Lesson {number}: ")
+    opening = _markdown(nb)[:4000]
+    for promise in ("Learning objectives", "**Prerequisites:**", "**Estimated time:**"):
+        assert promise in opening, f"{source.name} lacks {promise!r} near the top"
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_ends_with_summary_exercises_and_references(source):
+    headings = re.findall(r"^## (.+)$", _markdown(jupytext.read(source)), re.MULTILINE)
+    assert headings[-3:] == ["Summary", "Exercises", "References"]
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
+def test_at_least_three_exercises_each_with_a_dropdown_solution(source):
+    text = source.read_text()
+    exercises = [m["label"] for m in EXERCISE.finditer(text)]
+    solutions = [m["label"] for m in SOLUTION.finditer(text)]
+    assert len(exercises) >= 3, f"{source.name} has {len(exercises)} exercises"
+    assert len(set(exercises)) == len(exercises)
+    assert all(label.startswith(f"ex-{source.stem[:2]}-") for label in exercises)
+    assert sorted(solutions) == sorted(exercises), "every exercise needs exactly one solution"
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
+def test_solutions_are_collapsed_in_jupyter(source):
+    nb = jupytext.read(source.with_suffix(".ipynb"))
+    inside = False
+    hidden_cells = 0
+    for cell in nb.cells:
+        starts = "{solution-start}" in cell.source or "{solution}" in cell.source
+        if starts:
+            inside = "{solution-start}" in cell.source
+        if starts or inside:
+            jupyter = cell.metadata.get("jupyter", {})
+            assert jupyter.get("source_hidden"), f"solution cell not collapsed: {cell.source[:60]!r}"
+            if cell.cell_type == "code":
+                assert jupyter.get("outputs_hidden"), f"solution output shown: {cell.source[:60]!r}"
+            hidden_cells += 1
+        if "{solution-end}" in cell.source:
+            inside = False
+    assert hidden_cells >= 3
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_figure_has_alt_text(source):
+    nb = jupytext.read(source.with_suffix(".ipynb"))
+    figures = [
+        c for c in nb.cells if c.cell_type == "code" and any("image/png" in o.get("data", {}) for o in c.outputs)
+    ]
+    assert figures, f"{source.name} draws no figure"
+    for cell in figures:
+        alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+        assert len(alt) > 20, f"figure without alt text: {cell.source[:60]!r}"
