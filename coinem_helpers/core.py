@@ -244,6 +244,23 @@ def _log_evidence(log_joint):
     return np.logaddexp.reduce(log_joint, axis=1)
 
 
+class _ImpossibleSetError(ValueError):
+    """A set has probability 0 under every coin; ``row`` is its row in the arrays EM was given."""
+
+    def __init__(self, row, heads, n_tosses, thetas, weights):
+        self.row, self.heads, self.n_tosses = row, heads, n_tosses
+        self.thetas, self.weights = thetas, weights
+        super().__init__(self.describe(row))
+
+    def describe(self, set_index):
+        return (
+            f"set {set_index} (heads = {self.heads} of n_tosses = {self.n_tosses}) has probability 0 "
+            f"under every coin (thetas = {np.round(self.thetas, 6).tolist()}, "
+            f"weights = {np.round(self.weights, 6).tolist()}): no coin can produce it, so its "
+            "responsibilities are undefined."
+        )
+
+
 def _responsibilities(h, n, thetas, weights):
     """Responsibilities and log p(x_i) of each row; raises if a set is impossible."""
     log_joint = _log_joint(h, n, thetas, weights)
@@ -252,11 +269,7 @@ def _responsibilities(h, n, thetas, weights):
     if impossible.any():
         i = int(np.flatnonzero(impossible)[0])
         n_i = n[i] if isinstance(n, np.ndarray) else n
-        raise ValueError(
-            f"set {i} (heads = {h[i]} of n_tosses = {n_i}) has probability 0 under every coin "
-            f"(thetas = {np.round(thetas, 6).tolist()}, weights = {np.round(weights, 6).tolist()}): "
-            "no coin can produce it, so its responsibilities are undefined."
-        )
+        raise _ImpossibleSetError(i, h[i], n_i, thetas, weights)
     log_joint -= log_px[:, None]
     return np.exp(log_joint, out=log_joint), log_px
 
@@ -789,7 +802,14 @@ def em(
     thetas, weights = _params(thetas, weights)
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    result, change = _run_em(h, n, counts, thetas, weights, bool(learn_weights), tol, max_iter)
+    try:
+        result, change = _run_em(h, n, counts, thetas, weights, bool(learn_weights), tol, max_iter)
+    except _ImpossibleSetError as exc:
+        if inverse is None:
+            raise
+        # EM ran on distinct pairs: name the first set with the impossible pair.
+        first_set = int(np.flatnonzero(inverse == exc.row)[0])
+        raise ValueError(exc.describe(first_set)) from None
     if not result.converged and tol > 0:
         warnings.warn(
             ConvergenceWarning(
