@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -20,11 +21,41 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 LOCAL_URL = re.compile(r"^(file|data|blob|about):")
 
 
-def built_pages() -> list[Path]:
+def require_site() -> None:
+    """Fail (not skip) when the site was not built: the tests exist to check it."""
     if not HTML.is_dir():
         pytest.fail(f"{HTML.relative_to(ROOT)} does not exist: run `make book` first")
+
+
+def built_pages() -> list[Path]:
+    require_site()
     return sorted(p for p in HTML.rglob("*.html")
                   if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_images"})
+
+
+def toc_docnames(toc: dict) -> list[str]:
+    """Every ``file`` of a jb-book ``_toc.yml`` (root first), in reading order, without suffix.
+
+    Examples
+    --------
+    >>> toc_docnames({"root": "intro", "parts": [{"chapters": [
+    ...     {"file": "a.md", "sections": [{"file": "b"}]}, {"url": "https://x.org"}]}]})
+    ['intro', 'a', 'b']
+    """
+    names = [toc["root"]]
+
+    def walk(node):
+        for key in ("parts", "chapters", "sections"):
+            for entry in node.get(key, []):
+                if "file" in entry:
+                    names.append(str(Path(entry["file"]).with_suffix("")))
+                walk(entry)
+
+    walk(toc)
+    return names
+
+
+DOCNAMES = toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 
 
 def find_chromium() -> str | None:

@@ -8,49 +8,23 @@ loses its download and launch buttons fails here.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from sitekit import DOCNAMES, HTML, ROOT, require_site
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
 # Pages Sphinx writes besides the book's own (index.html redirects to the root page).
 SPHINX_PAGES = {"index", "genindex", "search"}
 
 
-def toc_docnames(toc: dict) -> list[str]:
-    """Every ``file`` of a jb-book ``_toc.yml`` (root first), in reading order, without suffix.
-
-    Examples
-    --------
-    >>> toc_docnames({"root": "intro", "parts": [{"chapters": [
-    ...     {"file": "a.md", "sections": [{"file": "b"}]}, {"url": "https://x.org"}]}]})
-    ['intro', 'a', 'b']
-    """
-    names = [toc["root"]]
-
-    def walk(node):
-        for key in ("parts", "chapters", "sections"):
-            for entry in node.get(key, []):
-                if "file" in entry:
-                    names.append(str(Path(entry["file"]).with_suffix("")))
-                walk(entry)
-
-    walk(toc)
-    return names
-
-
-DOCNAMES = toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 LESSONS = [name for name in DOCNAMES if name.startswith("notebooks/")]
 
 
 def page(docname: str) -> BeautifulSoup:
     path = HTML / f"{docname}.html"
-    if not HTML.is_dir():
-        pytest.fail(f"{HTML.relative_to(ROOT)} does not exist: run `make book` first")
+    require_site()
     assert path.is_file(), f"_toc.yml lists {docname!r} but the build has no {docname}.html"
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

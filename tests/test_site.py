@@ -20,14 +20,10 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 from playwright.sync_api import expect
-from sitekit import HTML, ROOT, built_pages
-from test_book_toc import toc_docnames
-
-DOCNAMES = toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+from sitekit import DOCNAMES, HTML, ROOT, built_pages
 # Content delivery networks a default Jupyter Book build would load MathJax, RequireJS, the
 # widget manager, thebe or fonts from.
 CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com",
