@@ -609,6 +609,9 @@ class EMResult:
     thetas_history, weights_history : ndarray of shape (n_iter + 1, n_coins)
         Row 0 is the start, row ``t`` the estimate after iteration ``t``.
     log_likelihood_history : ndarray of shape (n_iter + 1,)
+    learn_weights : bool
+        Whether the weights were estimated (True) or held fixed at their
+        starting values (False); it decides which parameters count as fitted.
     """
 
     thetas: np.ndarray
@@ -619,6 +622,7 @@ class EMResult:
     thetas_history: np.ndarray
     weights_history: np.ndarray
     log_likelihood_history: np.ndarray
+    learn_weights: bool
     # EM runs on the distinct (heads, n_tosses) pairs; each set's row is looked
     # up only when `responsibilities` is first read, so a fit on millions of
     # sets spends no time or memory on rows nobody asked for.
@@ -724,6 +728,7 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
         thetas_history=np.array(thetas_hist),
         weights_history=np.array(weights_hist),
         log_likelihood_history=np.array(ll_hist),
+        learn_weights=bool(learn_weights),
         _pair_responsibilities=np.ascontiguousarray(resp_t.T),
     )
     return result, change
