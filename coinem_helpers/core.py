@@ -702,7 +702,10 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
         if np.count_nonzero(thetas * (1.0 + minus_thetas)) == n_coins:
             np.log(thetas, out=log_terms[:, 0])
             np.log1p(minus_thetas, out=log_terms[:, 1])
-            log_joint = log_terms @ design
+            # log w enters by broadcasting, not through the product: a coin of
+            # weight 0 has log w = -inf, and -inf inside a matmul warns (NumPy 2.4).
+            log_joint = log_terms[:, :2] @ design[:2]
+            log_joint += log_terms[:, 2:]
             log_px = np.logaddexp.reduce(log_joint, axis=0)
             log_joint -= log_px
             resp_t = np.exp(log_joint, out=log_joint)
