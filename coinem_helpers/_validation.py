@@ -79,6 +79,7 @@ def as_int_array(x, name, offset=0, allow_bool=True):
     """
     arr = as_numeric_array(x, name, allow_bool=allow_bool)
     if np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64, copy=False)  # float16 cannot even hold the 2**63 bound
         bad = ~np.isfinite(arr)
         if bad.any():
             i = _first(bad)

@@ -1093,6 +1093,8 @@ def em(
 
 #: The most random starts em_restarts runs (each start costs a full EM run).
 MAX_STARTS = 100_000
+#: The most coins em_restarts draws starts for.
+MAX_COINS = 1_000
 
 
 def em_restarts(heads, n_tosses=None, n_coins=2, n_starts=10, seed=None, **em_kwargs):
@@ -1144,7 +1146,7 @@ def em_restarts(heads, n_tosses=None, n_coins=2, n_starts=10, seed=None, **em_kw
             "and weight_prior to em."
         )
     h, n, counts, inverse = _prepare(heads, n_tosses)  # reduce once for all starts
-    n_coins = check_positive_int(n_coins, "n_coins")
+    n_coins = check_positive_int(n_coins, "n_coins", maximum=MAX_COINS)
     n_starts = check_positive_int(n_starts, "n_starts")
     if n_starts > MAX_STARTS:
         raise ValueError(
