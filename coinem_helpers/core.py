@@ -145,12 +145,7 @@ def _reduce(heads, n, inverse=True):
         if n >= 4 * heads.size:
             pair_h, index, counts = np.unique(heads, return_inverse=True, return_counts=True)
             return SufficientStats(pair_h, np.full(pair_h.size, n), counts), index
-        counts = np.bincount(heads, minlength=n + 1)
-        if counts.all():
-            return SufficientStats(np.arange(n + 1), np.full(n + 1, n), counts), heads
-        key = np.flatnonzero(counts)
-        stats = SufficientStats(key, np.full(key.size, n), counts[key])
-        return stats, _pair_index(key, counts.size, heads) if inverse else None
+        return _from_table(np.bincount(heads, minlength=n + 1), heads, n, inverse)
     # One integer key per (n_tosses, heads) pair, ordered like the pairs.
     width = int(heads.max()) + 1
     n_max = int(n.max())
@@ -168,6 +163,40 @@ def _reduce(heads, n, inverse=True):
     used = np.flatnonzero(counts)
     stats = SufficientStats(used % width, used // width, counts[used])
     return stats, _pair_index(used, counts.size, key) if inverse else None
+
+
+def _from_table(counts, heads, n, inverse=True):
+    """Summary and per-set pair index from the heads counts ``0..n`` of sets of ``n`` tosses."""
+    if counts.all():
+        return SufficientStats(np.arange(n + 1), np.full(n + 1, n), counts), heads
+    key = np.flatnonzero(counts)
+    stats = SufficientStats(key, np.full(key.size, n), counts[key])
+    return stats, _pair_index(key, counts.size, heads) if inverse else None
+
+
+def _checked_table(heads, n_tosses):
+    """The usual case checked and counted in one pass, or None to take the general route.
+
+    Many equally long sets as an int64 array: ``np.bincount`` refuses a
+    negative count and a count above ``n_tosses`` makes its table too long,
+    so it does the range check of :func:`check_sets` while counting.  Any
+    failure goes the general route, which names the culprit.
+    """
+    if not (
+        type(heads) is np.ndarray
+        and heads.dtype == np.int64
+        and heads.ndim == 1
+        and type(n_tosses) is int
+        and 0 < n_tosses < 4 * heads.size
+    ):
+        return None
+    try:
+        counts = np.bincount(heads, minlength=n_tosses + 1)
+    except ValueError:  # a negative count
+        return None
+    if counts.size != n_tosses + 1:  # a count above n_tosses
+        return None
+    return _from_table(counts, heads, n_tosses)
 
 
 def _pair_index(used, table_size, key):
@@ -263,7 +292,7 @@ def _total(x, counts, axis=0):
 # ---------------------------------------------------------------------------
 
 
-def _log_kernel(design, thetas, log_w, want_log=True):
+def _log_kernel(design, thetas, log_w, want_log=True, positive_weights=False):
     r"""The one log-space kernel: posteriors and log evidence, one column per row of data.
 
     ``design`` is the (2, n_rows) array of heads and tails (floats) and
@@ -271,6 +300,7 @@ def _log_kernel(design, thetas, log_w, want_log=True):
     of shape (n_coins, n_rows) holds ``log r_ik`` when ``want_log`` (``-inf``
     for a coin that cannot produce the set; a whole column of ``-inf`` for a
     set no coin can produce), else ``r_ik`` itself; ``log_px[i] = log p(x_i)``.
+    ``positive_weights=True`` promises that no weight is 0 (skips a check).
 
     Sets of 10^15 tosses have log-probabilities near -10^15, where one unit
     in the last place is 0.125: adding ``log w`` (about -0.7) to them, or
@@ -289,34 +319,37 @@ def _log_kernel(design, thetas, log_w, want_log=True):
     handful of NumPy calls on small arrays.
     """
     t = thetas.tolist()  # a few coins: Python floats are quicker than NumPy calls here
-    if all(0.0 < tk < 1.0 for tk in t):
+    inner = all(0.0 < tk < 1.0 for tk in t)
+    if inner:
         t0 = t[0]
         # Rows 0..K-1: log(theta_k/theta_0), log((1-theta_k)/(1-theta_0)); row K: coin 0's own logs.
         rows = [(_log_ratio(tk, t0, tk - t0), _log_ratio(1.0 - tk, 1.0 - t0, t0 - tk)) for tk in t]
         rows.append((math.log(t0), math.log1p(-t0)))
         full = np.array(rows) @ design
         rel = full[:-1]
-        top = rel.max(axis=0)
+        top = _over_coins(np.maximum, rel)
         base = full[-1]
         base += top
     else:
         rel = xlogy(design[0], thetas[:, None]) + xlog1py(design[1], -thetas[:, None])
-        top = rel.max(axis=0)
+        top = _over_coins(np.maximum, rel)
         # A set no coin can produce has a column of -inf: keep it -inf, not NaN.
         top[np.isneginf(top)] = 0.0
         base = top
     rel -= top
     rel += log_w[:, None]  # log w (-inf for a weight of 0) joins numbers of order 1
-    # The largest term is w_k >= ... unless its coin has weight 0: the sum of
-    # exps underflows to 0 only then, or for an impossible set.
     post = np.exp(rel)
-    total = post.sum(axis=0)
-    if np.count_nonzero(total) == total.size:
-        log_px = base + np.log(total)
+    total = _over_coins(np.add, post)
+    # The coin of a column's maximum contributes exp(log w) = w, so the sum is
+    # positive whenever all thetas are inside (0, 1) and no weight is 0; only a
+    # zero weight (with underflow) or an impossible set can make it 0.
+    if (inner and positive_weights) or np.count_nonzero(total) == total.size:
+        log_total = np.log(total)
+        log_px = base + log_total
         if not want_log:
             post /= total
             return post, log_px
-        rel -= np.log(total)
+        rel -= log_total
         return rel, log_px
     lse = np.logaddexp.reduce(rel, axis=0)  # the careful route, for the rare column above
     log_px = base + lse
@@ -325,6 +358,13 @@ def _log_kernel(design, thetas, log_w, want_log=True):
     if want_log:
         return rel, log_px
     return np.exp(rel, out=rel), log_px
+
+
+def _over_coins(ufunc, a):
+    """``ufunc.reduce(a, axis=0)``; for two coins one binary call, which is several times quicker."""
+    if a.shape[0] == 2:
+        return ufunc(a[0], a[1])
+    return ufunc.reduce(a, axis=0)
 
 
 def _log_ratio(x, x0, diff):
@@ -887,6 +927,10 @@ def _prepare(heads, n_tosses):
     """Checked data as (heads, n_tosses, counts) of distinct pairs, plus each set's pair index."""
     if isinstance(heads, SufficientStats):
         return (*_data(heads, n_tosses), None)
+    table = _checked_table(heads, n_tosses)
+    if table is not None:
+        stats, inverse = table
+        return stats.heads, stats.n_tosses, stats.counts, inverse
     h, n = check_sets(heads, n_tosses)
     stats, inverse = _reduce(h, n)
     return stats.heads, stats.n_tosses, stats.counts, inverse
@@ -924,10 +968,12 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter, theta_p
     hi = np.nextafter(1.0, 0.0) if b1 > 0 else 1.0
 
     fixed_log_w = None if learn_weights else _log_weights(weights)
+    fixed_positive = bool(weights.min() > 0)
 
     def e_step_pairs(thetas, weights):
         log_w = _log_weights(weights) if fixed_log_w is None else fixed_log_w
-        resp_t, log_px = _log_kernel(design, thetas, log_w, want_log=False)
+        positive = bool(weights.min() > 0) if fixed_log_w is None else fixed_positive
+        resp_t, log_px = _log_kernel(design, thetas, log_w, want_log=False, positive_weights=positive)
         ll = float(counts_f @ log_px)
         if ll == -np.inf:  # only then can some set be impossible
             _raise_if_impossible(log_px, h, n, thetas, weights)
