@@ -18,9 +18,10 @@ with no binomial coefficient, exactly as in Do & Batzoglou (2008).
   :math:`T_k = \sum_i r_{ik} (n_i - h_i)`, then
   :math:`\theta_k = H_k / (H_k + T_k)` and :math:`w_k = \frac1N \sum_i r_{ik}`.
 
-Everything is computed in log space (:func:`scipy.special.xlogy` and
-``numpy.logaddexp``), so sets of a million tosses neither underflow nor give
-NaN.  EM depends on the data only through the distinct ``(heads, n_tosses)``
+Everything is computed in log space, in one kernel that compares the coins
+by log-ratios before anything large is formed, so responsibilities, weights,
+lower bound and log-likelihood stay exact to rounding for sets of up to
+2**53 tosses (longer sets are refused: float64 cannot count them exactly).  EM depends on the data only through the distinct ``(heads, n_tosses)``
 pairs and how often each occurs (:func:`sufficient_stats`); every function
 here accepts such a summary in place of per-set data, and :func:`em` reduces
 the data to it once, so an iteration costs O(distinct pairs x coins).

@@ -98,3 +98,22 @@ def test_odd_but_legal_inputs_give_correct_results():
     # A contour plot of sets of 10^15 tosses: levels that coincide in float64 are merged.
     artists = plot_em_path([5 * 10**14] * 2, 10**15, grid=11)
     assert np.all(np.diff(artists.contour.levels) > 0)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    x=hnp.arrays(
+        dtype=st.sampled_from([np.int64, np.int8, np.uint16, np.bool_]),
+        shape=hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=40),
+        elements=st.integers(0, 1),
+    ),
+    view=st.sampled_from(["c", "f", "reversed", "every_other_column"]),
+)
+def test_count_heads_in_one_pass_equals_a_row_sum_for_any_layout(x, view):
+    x = {"c": x, "f": np.asfortranarray(x), "reversed": x[::-1], "every_other_column": x[:, ::2]}[view]
+    assert count_heads(x).tolist() == x.sum(axis=1).astype(int).tolist()
