@@ -21,10 +21,11 @@ with no binomial coefficient, exactly as in Do & Batzoglou (2008).
 Everything is computed in log space, in one kernel that compares the coins
 by log-ratios before anything large is formed, so responsibilities, weights,
 lower bound and log-likelihood stay exact to rounding for sets of up to
-2**53 tosses (longer sets are refused: float64 cannot count them exactly).  EM depends on the data only through the distinct ``(heads, n_tosses)``
-pairs and how often each occurs (:func:`sufficient_stats`); every function
-here accepts such a summary in place of per-set data, and :func:`em` reduces
-the data to it once, so an iteration costs O(distinct pairs x coins).
+2**53 tosses (longer sets are refused: float64 cannot count them exactly).
+EM depends on the data only through the distinct ``(heads, n_tosses)`` pairs
+and how often each occurs (:func:`sufficient_stats`); every function here
+accepts such a summary in place of per-set data, and :func:`em` reduces the
+data to it once, so an iteration costs O(distinct pairs x coins).
 """
 
 import math
@@ -241,7 +242,8 @@ def sufficient_stats(heads, n_tosses=None):
         n_tosses = int(as_int_array(n_tosses, "n_tosses", allow_bool=False))  # 6.0 means 6
     if _is_dask(heads) or _is_dask(n_tosses):
         shape_h, shape_n = getattr(heads, "shape", None), getattr(n_tosses, "shape", ())
-        if isinstance(shape_h, tuple) and len(shape_h) == 1 and isinstance(shape_n, tuple) and shape_n not in ((), shape_h):
+        one_d = isinstance(shape_h, tuple) and len(shape_h) == 1 and isinstance(shape_n, tuple)
+        if one_d and shape_n not in ((), shape_h):
             raise ValueError(
                 f"n_tosses must be an int or have one entry per set ({shape_h[0]}), "
                 f"but got shape {shape_n}."

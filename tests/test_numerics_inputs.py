@@ -1,4 +1,5 @@
-"""Odd inputs found by outside fuzzing: each gives a correct result or an error naming argument, value and expectation."""
+"""Odd inputs found by outside fuzzing: each gives a correct result, or an error naming the argument,
+the value and what was expected."""
 
 from fractions import Fraction
 
@@ -38,17 +39,25 @@ REFUSED = [
     (lambda: em([2**63, 9], 10, [0.6, 0.5]), ValueError, r"heads is too large: heads\[0\]"),
     (lambda: em(H, 2**70, [0.6, 0.5]), ValueError, r"n_tosses is too large: n_tosses = 1180591620717411303424"),
     (lambda: em([Fraction(5), 9], 10, [0.6, 0.5]), TypeError, r"heads must be an array of numbers.*dtype object"),
-    (lambda: em(np.array(H, dtype="timedelta64[s]"), 10, [0.6, 0.5]), TypeError, r"heads must be an array of numbers.*timedelta"),
-    (lambda: em(np.ma.array(H, mask=[0, 0, 0, 0, 1]), 10, [0.6, 0.5]), TypeError, r"heads must be a plain array.*compressed"),
+    (
+        lambda: em(np.array(H, dtype="timedelta64[s]"), 10, [0.6, 0.5]),
+        TypeError,
+        r"heads must be an array of numbers.*timedelta",
+    ),
+    (
+        lambda: em(np.ma.array(H, mask=[0, 0, 0, 0, 1]), 10, [0.6, 0.5]),
+        TypeError,
+        r"heads must be a plain array.*compressed",
+    ),
     (lambda: em(H, True, [0.6, 0.5]), TypeError, r"n_tosses must hold numbers, not booleans"),
     (lambda: em(H, 10, [0.6, 0.5], learn_weights="False"), TypeError, r"learn_weights must be True or False.*'False'"),
-    (lambda: em(H, 10, [0.6, 0.5], learn_weights=np.array([True, False])), TypeError, r"learn_weights must be True or False"),
+    (lambda: em(H, 10, [0.6, 0.5], learn_weights=np.array([True, False])), TypeError, r"learn_weights must be"),
     (lambda: simulate(3, 5, [0.3, 0.7], seed=-1), ValueError, r"seed must be a non-negative int.*seed = -1"),
     (lambda: em_restarts(H, 10, seed=-1), ValueError, r"seed must be a non-negative int.*seed = -1"),
-    (lambda: em_restarts(H, 10, seed="abc"), TypeError, r"seed must be None, an int or a numpy.random.Generator.*'abc'"),
-    (lambda: em_restarts(H, 10, n_starts=10**9), ValueError, r"n_starts must be at most 100,000.*n_starts = 1000000000"),
-    (lambda: em_restarts(H, 10, n_coins=3, weights=[0.5, 0.5]), ValueError, r"weights must have one entry per coin \(n_coins = 3\)"),
-    (lambda: simulate(10**20, 5, [0.3, 0.7]), ValueError, r"n_sets \* n_tosses must be at most.*n_sets = 100000000000000000000"),
+    (lambda: em_restarts(H, 10, seed="abc"), TypeError, r"seed must be None, an int or a numpy.*'abc'"),
+    (lambda: em_restarts(H, 10, n_starts=10**9), ValueError, r"n_starts must be at most 100,000.*= 1000000000"),
+    (lambda: em_restarts(H, 10, n_coins=3, weights=[0.5, 0.5]), ValueError, r"one entry per coin \(n_coins = 3\)"),
+    (lambda: simulate(10**20, 5, [0.3, 0.7]), ValueError, r"n_sets \* n_tosses must be at most.*n_sets = 10{20}"),
     (lambda: mle_known(H, 10, [1, 0, 0, 1, -1]), ValueError, r"coins\[4\] = -1"),
     (lambda: mle_known([5, 9], 10, [0, 10**9]), ValueError, r"coin 1 has no sets"),
     (lambda: count_heads("\u1e96"), ValueError, r"only 'H' and 'T'.*position 0"),
@@ -64,7 +73,11 @@ REFUSED = [
     (lambda: plot_em_path(H, 10, grid=10**5), ValueError, r"grid must be at most 2,001, but got grid = 100000"),
     (lambda: plot_em_path(H, 10, levels=257), ValueError, r"levels must be at most 256"),
     (lambda: plot_responsibilities(np.full((10**5, 2), 0.5)), ValueError, r"100,000 sets.*at most 2,000"),
-    (lambda: plot_responsibilities(e_step(H, 10, [0.6, 0.5]), set_labels=5), TypeError, r"set_labels must be a sequence of 5 labels.*5 \(int\)"),
+    (
+        lambda: plot_responsibilities(e_step(H, 10, [0.6, 0.5]), set_labels=5),
+        TypeError,
+        r"set_labels must be a sequence of 5 labels.*5 \(int\)",
+    ),
 ]
 
 
