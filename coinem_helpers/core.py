@@ -159,7 +159,10 @@ def sufficient_stats(heads, n_tosses=None):
         Heads in each set.  With the optional extra ``coinem_helpers[scale]``
         this may also be a Dask array, of heads (1-D) or of 0/1 tosses
         (2-D, chunked by sets), too large for memory: see
-        :func:`coinem_helpers.scale.sufficient_stats_dask`.
+        :func:`coinem_helpers.scale.sufficient_stats_dask`.  A pandas or Dask
+        DataFrame with columns ``heads`` and ``n_tosses`` (e.g. from
+        ``dask.dataframe.read_parquet``) works too: see
+        :func:`coinem_helpers.scale.sufficient_stats_frame`.
     n_tosses : int or array-like of shape (n_sets,)
         Tosses in each set (may be left out for a 2-D Dask array of tosses).
 
@@ -178,6 +181,10 @@ def sufficient_stats(heads, n_tosses=None):
     >>> log_likelihood(stats, thetas=[0.6, 0.5]) == log_likelihood([5, 9, 8, 4, 9], 10, [0.6, 0.5])
     True
     """
+    if hasattr(type(heads), "columns"):  # a pandas or Dask DataFrame: columns heads and n_tosses
+        from .scale import sufficient_stats_frame
+
+        return sufficient_stats_frame(heads, n_tosses)
     if _is_dask(heads) or _is_dask(n_tosses):
         from .scale import (
             sufficient_stats_dask,  # imported here: Dask is an optional extra
