@@ -284,8 +284,8 @@ def test_paper_rate_and_the_history_agree():
     assert rate == pytest.approx(0.41, abs=0.005)  # the figure
     # Two eigenvalues (0.38, 0.41) are close here, so the step ratios approach 0.41 slowly, from below.
     assert convergence_rate(fit) == pytest.approx(rate, abs=0.01)
-    # The trailing steps at rounding level (many exact zeros here) do not disturb the estimate.
-    assert np.count_nonzero(np.diff(fit.thetas_history, axis=0).any(axis=1) == 0) > 10
+    # The trailing steps at rounding level (zeros or an ulp of jitter) do not disturb the estimate.
+    assert np.count_nonzero(np.abs(np.diff(fit.thetas_history, axis=0)).max(axis=1) < 1e-12) > 10
     assert convergence_rate(fit) == convergence_rate(em(heads, n_tosses, [0.6, 0.5], tol=0, max_iter=200))
 
 
