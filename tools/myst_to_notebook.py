@@ -319,6 +319,16 @@ def _rewrite_inline(text: str, inline, lesson: Lesson) -> str:
     """
     out, position = [], 0
     for child in inline.children or []:
+        if child.type in ("code_inline", "math_inline", "math_inline_double"):
+            # Step over code and maths: text in them that looks like a role is not one.
+            markup = child.markup or "$"
+            start = text.find(markup, position)
+            if start >= 0:
+                end = text.find(markup, start + len(markup))
+                if end >= 0:
+                    out.append(text[position:end + len(markup)])
+                    position = end + len(markup)
+            continue
         if child.type == "myst_role":
             name = child.meta["name"]
             pattern = re.compile(r"\{" + re.escape(name) + r"\}(`+)" + re.escape(child.content) + r"\1")
