@@ -37,7 +37,8 @@ def test_admonitions_become_block_quotes_with_a_title():
 
 def test_exercise_becomes_a_numbered_heading_without_its_label():
     text = "## Exercises\n\n```{exercise} Warm up\n:label: ex-1\n\nShow that $a$\nholds.\n```\n\nAfter."
-    assert convert_markdown(text, LESSON) == "## Exercises\n\n### Exercise 7: Warm up\n\nShow that $a$\nholds.\n\nAfter."
+    expected = "## Exercises\n\n### Exercise 7: Warm up\n\nShow that $a$\nholds.\n\nAfter."
+    assert convert_markdown(text, LESSON) == expected
     assert convert_markdown("```{exercise}\n:label: ex-2\n\nGo.\n```", LESSON) == "### Exercise 8\n\nGo."
 
 
@@ -99,7 +100,8 @@ def _lesson_notebook():
     ]
     cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="secret 42\n")]
     cells[4].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AAAA", "text/plain": "<Figure>"})]
-    return nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}})
+    kernelspec = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    return nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernelspec})
 
 
 def test_a_solution_becomes_one_closed_details_cell_that_never_runs():

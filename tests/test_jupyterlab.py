@@ -47,7 +47,8 @@ VISIBLE_MARKDOWN = """() => {
     return parts.map(visible).join(node.tagName === 'P' || node.tagName === 'LI' ? '' : '\\n');
   };
   return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell')]
-    .map((cell) => cell.querySelector('.jp-RenderedMarkdown') ? visible(cell.querySelector('.jp-RenderedMarkdown')) : null);
+    .map((cell) => cell.querySelector('.jp-RenderedMarkdown'))
+    .map((rendered) => rendered ? visible(rendered) : null);
 }"""
 WIDGET_ID = re.compile(r'^[+-] +"model_id": "[0-9a-f]{32}",$')
 CURRENT = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
@@ -60,7 +61,8 @@ def _free_port() -> int:
 
 
 def _git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", *args],
+    identity = ["-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false"]
+    return subprocess.run(["git", *identity, *args],
                           cwd=folder, check=True, capture_output=True, text=True).stdout
 
 
@@ -137,7 +139,7 @@ def page(lab):
         p = context.new_page()
         p.set_default_timeout(60_000)
         p.goto(f"{url}/lab?token={token}")
-        p.wait_for_function("window.jupyterapp && window.jupyterapp.shell && document.querySelector('#jp-main-dock-panel')")
+        p.wait_for_function("window.jupyterapp && document.querySelector('#jp-main-dock-panel')")
         p.blocked = blocked
         yield p
         browser.close()
@@ -191,7 +193,8 @@ def _restart_and_run_all(page) -> None:
     page.wait_for_function(f"""(() => {{
         const panel = {CURRENT};
         const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent);
-        const kernel = [...window.jupyterapp.shell.widgets('main')].find((w) => w.id === panel.id).sessionContext.session.kernel;
+        const widget = [...window.jupyterapp.shell.widgets('main')].find((w) => w.id === panel.id);
+        const kernel = widget.sessionContext.session.kernel;
         return prompts.length && prompts.every((p) => /\\[\\d+\\]/.test(p)) && kernel.status === 'idle';
     }})()""", timeout=120_000)
 
