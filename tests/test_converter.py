@@ -160,3 +160,26 @@ def test_student_notebooks_hold_no_myst(path):
         if cell.cell_type == "markdown":
             assert not MYST.search(cell.source), f"MyST left in {path.name}: {MYST.search(cell.source)[0]!r}"
             assert ".md)" not in cell.source and ".md#" not in cell.source, "a link to a lesson's source"
+
+
+LESSON_SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
+
+
+@pytest.mark.parametrize("source", LESSON_SOURCES, ids=lambda p: p.stem)
+def test_equation_and_exercise_numbers_are_the_websites(source):
+    """The student notebook says "(3)" and "Exercise 15" where the lesson's web page does."""
+    from sitekit import HTML, require_site
+
+    import sync_notebooks
+
+    require_site()
+    html = (HTML / "notebooks" / f"{source.stem}.html").read_text(encoding="utf-8")
+    site_equations = {m[1]: int(m[2]) for m in re.finditer(
+        r'id="equation-([\w-]+)".{0,2000}?class="eqno">\((\d+)\)', html, re.S)}
+    site_exercises = {m[1]: int(m[2]) for m in re.finditer(
+        r'<div class="exercise admonition" id="([\w-]+)">\s*<p class="admonition-title">'
+        r'<span class="caption-number">Exercise (\d+) </span>', html)}
+    lesson = sync_notebooks.course().lesson(source.name)
+    assert site_equations and lesson.equations == site_equations
+    ours = {label: number for label, (number, _) in lesson.exercises.items() if label in site_exercises}
+    assert len(site_exercises) >= 3 and ours == site_exercises
