@@ -9,6 +9,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+COURSE_STAMP := $(VENV)/.course-stamp
+# JupyterLab's settings for everyone using this venv: .md lessons open as notebooks (jupytext).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+# Containers and classroom images often run as root, which JupyterLab refuses without this flag.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: all book slides test lab bench clean
 
@@ -20,6 +25,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,course,book,scale]"
 	@touch $@
+
+# What a student needs and nothing more: the helpers, JupyterLab, jupytext, ipykernel.
+$(COURSE_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[course]"
+	@touch $@
+
+$(LAB_OVERRIDES): tools/jupyterlab-overrides.json $(COURSE_STAMP)
+	@mkdir -p $(@D)
+	cp tools/jupyterlab-overrides.json $@
 
 # MathJax, the widget manager and reveal.js are fetched from the npm registry at build time
 # (tools/fetch_offline_assets.py); without npm the build says so and falls back to CDNs.
@@ -33,8 +49,9 @@ slides: $(STAMP)
 test: book
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+# Open the student notebooks (.ipynb); a lesson's .md (the source) also opens as a notebook.
+lab: $(COURSE_STAMP) $(LAB_OVERRIDES)
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 # EM against the original notebook's loop, then each lesson's and the book build's run time.
 bench: $(STAMP)

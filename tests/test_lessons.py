@@ -2,7 +2,8 @@
 
 A title, learning objectives, prerequisites and an estimated time at the top; at least one
 figure, each with alt text; a summary; at least three exercises, each with a worked solution
-that is hidden (collapsed in Jupyter, a dropdown on the website); references.
+that is hidden (a closed <details> block in the student notebook, a dropdown on the website);
+references.
 """
 
 import re
@@ -50,23 +51,23 @@ def test_at_least_three_exercises_each_with_a_dropdown_solution(source):
 
 
 @pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
-def test_solutions_are_collapsed_in_jupyter(source):
-    nb = jupytext.read(source.with_suffix(".ipynb"))
-    inside = False
-    hidden_cells = 0
+def test_solution_cells_are_tagged_and_collapsed(source):
+    """Every cell of a solution carries the tag ``solution`` (the student notebooks and workbooks are
+    built from it) and is collapsed when the .md is opened as a notebook; no other cell has the tag."""
+    nb = jupytext.read(source)
+    inside, solution_cells = False, 0
     for cell in nb.cells:
-        starts = "{solution-start}" in cell.source or "{solution}" in cell.source
-        if starts:
-            inside = "{solution-start}" in cell.source
-        if starts or inside:
+        inside = inside or "{solution-start}" in cell.source
+        tagged = "solution" in cell.metadata.get("tags", [])
+        assert tagged == inside, f"{'untagged solution' if inside else 'tagged'} cell: {cell.source[:60]!r}"
+        if inside:
             jupyter = cell.metadata.get("jupyter", {})
             assert jupyter.get("source_hidden"), f"solution cell not collapsed: {cell.source[:60]!r}"
             if cell.cell_type == "code":
                 assert jupyter.get("outputs_hidden"), f"solution output shown: {cell.source[:60]!r}"
-            hidden_cells += 1
-        if "{solution-end}" in cell.source:
-            inside = False
-    assert hidden_cells >= 3
+            solution_cells += 1
+        inside = inside and "{solution-end}" not in cell.source
+    assert solution_cells >= 3
 
 
 @pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
