@@ -31,11 +31,19 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
-from scipy.special import xlog1py, xlogy
+from scipy.special import betaln, xlog1py, xlogy
 
 from ._validation import (
+    MAX_TOSSES,
     as_int_array,
+    as_numeric_array,
+    check_bool,
+    check_finite_number,
     check_positive_int,
+    check_seed,
+    check_theta_prior,
+    check_weight_prior,
+    check_whole_number,
     check_resp,
     check_sets,
     check_thetas,
@@ -54,6 +62,7 @@ __all__ = [
     "expected_counts",
     "hard_e_step",
     "log_likelihood",
+    "log_binomial_coefficients",
     "lower_bound",
     "m_step",
     "mle_known",
@@ -89,6 +98,23 @@ class SufficientStats:
     heads: np.ndarray
     n_tosses: np.ndarray
     counts: np.ndarray
+
+    def __post_init__(self):
+        # Public, so checked like any input: negative or impossible counts would
+        # otherwise give a log-likelihood above 0 or responsibilities above 1.
+        h, n = check_sets(self.heads, np.atleast_1d(as_numeric_array(self.n_tosses, "n_tosses")))
+        counts = as_int_array(self.counts, "counts", allow_bool=False)
+        if counts.shape != h.shape:
+            raise ValueError(
+                f"counts must have one entry per pair ({h.size}, the length of heads), "
+                f"but got shape {counts.shape}."
+            )
+        if counts.min() < 1:
+            i = int(np.flatnonzero(counts < 1)[0])
+            raise ValueError(f"counts must be positive (sets per pair), but got counts[{i}] = {counts[i]}.")
+        object.__setattr__(self, "heads", h)
+        object.__setattr__(self, "n_tosses", n)
+        object.__setattr__(self, "counts", counts)
 
     @property
     def n_sets(self):
@@ -178,7 +204,17 @@ def sufficient_stats(heads, n_tosses=None):
     >>> log_likelihood(stats, thetas=[0.6, 0.5]) == log_likelihood([5, 9, 8, 4, 9], 10, [0.6, 0.5])
     True
     """
+    if isinstance(heads, SufficientStats) and n_tosses is None:
+        return heads  # already a summary
+    if _is_dask(heads) and n_tosses is not None and not _is_dask(n_tosses) and np.ndim(n_tosses) == 0:
+        n_tosses = int(as_int_array(n_tosses, "n_tosses", allow_bool=False))  # 6.0 means 6
     if _is_dask(heads) or _is_dask(n_tosses):
+        shape_h, shape_n = getattr(heads, "shape", None), getattr(n_tosses, "shape", ())
+        if isinstance(shape_h, tuple) and len(shape_h) == 1 and isinstance(shape_n, tuple) and shape_n not in ((), shape_h):
+            raise ValueError(
+                f"n_tosses must be an int or have one entry per set ({shape_h[0]}), "
+                f"but got shape {shape_n}."
+            )
         from .scale import (
             sufficient_stats_dask,  # imported here: Dask is an optional extra
         )
@@ -226,22 +262,99 @@ def _total(x, counts, axis=0):
 # ---------------------------------------------------------------------------
 
 
-def _log_joint(h, n, thetas, weights):
-    """log w_k + log p(x_i | coin k), shape (n_rows, n_coins).
+def _tails(h, n):
+    return n - h if isinstance(n, np.ndarray) else n - h
 
-    xlogy/xlog1py make 0 * log 0 = 0, so theta = 0 or 1 is safe for a set
-    that coin could produce (no heads, or no tails) and -inf otherwise.
+
+def _log_kernel(heads_f, tails_f, thetas, log_w):
+    r"""The one log-space kernel: log posteriors and log evidence of each row.
+
+    Returns ``(log_post, log_px)``: ``log_post[i, k] = log r_ik`` (``-inf``
+    for a coin that cannot produce the set; the whole row ``-inf`` for a
+    set no coin can produce) and ``log_px[i] = log p(x_i)``.
+
+    Sets of 10^15 tosses have log-probabilities near -10^15, where one unit
+    in the last place is 0.125: adding ``log w`` (about -0.7) to them, or
+    subtracting two of them, loses most of the digits that decide the
+    responsibilities.  So the coins are compared *before* anything large is
+    formed: with coin 0 as reference,
+    :math:`\log p(x_i \mid k) - \log p(x_i \mid 0) = h_i \log(\theta_k/\theta_0)
+    + t_i \log((1-\theta_k)/(1-\theta_0))`, each log a ``log1p`` of a small
+    relative difference, so coins with equal thetas compare as exactly equal
+    and close coins keep their relative precision.  The row maximum is
+    removed, then ``log w`` added to numbers of order 1, and only the
+    evidence gets the large common part.  A theta of 0 or 1 (whose logs are
+    infinite) takes the direct route through
+    :func:`~scipy.special.xlogy`, where 0 * log 0 = 0.
+    """
+    h = heads_f[:, None]
+    t = tails_f[:, None]
+    inner = (thetas > 0) & (thetas < 1)
+    if inner.all():
+        theta0 = thetas[0]
+        a = _log_ratio(thetas, theta0)  # log(theta_k / theta_0)
+        b = _log_ratio(1.0 - thetas, 1.0 - theta0, thetas, theta0)  # log((1 - theta_k) / (1 - theta_0))
+        rel = h * a + t * b
+        top = rel.max(axis=1)
+        base = heads_f * np.log(theta0) + tails_f * np.log1p(-theta0) + top
+        rel -= top[:, None]
+    else:
+        rel = xlogy(h, thetas) + xlog1py(t, -thetas)
+        top = rel.max(axis=1)
+        # A set no coin can produce has a row of -inf: keep it -inf, not NaN.
+        top = np.where(np.isneginf(top), 0.0, top)
+        base = top
+        rel -= top[:, None]
+    rel += log_w  # log w (-inf for a weight of 0) joins numbers of order 1
+    lse = np.logaddexp.reduce(rel, axis=1)
+    log_px = base + lse
+    impossible = np.isneginf(lse)
+    if impossible.any():
+        lse = np.where(impossible, 0.0, lse)
+    rel -= lse[:, None]
+    return rel, log_px
+
+
+def _log_joint(h, n, thetas, weights):
+    """log w_k + log p(x_i | coin k), shape (n_rows, n_coins), computed directly.
+
+    For the likelihood landscape of :mod:`coinem_helpers.plotting`, where
+    the "coins" are a grid of thetas; the E-step, likelihood and lower bound
+    go through :func:`_log_kernel`, which keeps full precision for long sets.
     """
     h = h[:, None]
     tails = n[:, None] - h if isinstance(n, np.ndarray) else n - h
+    return xlogy(h, thetas) + xlog1py(tails, -thetas) + _log_weights(weights)
+
+
+def _log_ratio(x, x0, p=None, p0=None):
+    """log(x / x0), accurate when x is close to x0 (a log1p of the relative difference).
+
+    ``x - x0`` is computed from ``p - p0`` when given (for x = 1 - p, whose
+    rounding would otherwise hide a tiny difference).  Far from x0 the
+    plain difference of logs is as accurate and cannot hit log1p(-1).
+    """
+    diff = (x - x0) if p is None else (p0 - p)
+    close = np.abs(diff) < 0.5 * x0
+    with np.errstate(divide="ignore"):
+        far = np.log(x) - np.log(x0)
+    return np.where(close, np.log1p(np.where(close, diff, 0.0) / x0), far)
+
+
+def _log_weights(weights):
     with np.errstate(divide="ignore"):  # a coin with weight 0 has log weight -inf
-        log_w = np.log(weights)
-    return xlogy(h, thetas) + xlog1py(tails, -thetas) + log_w
+        return np.log(weights)
 
 
-def _log_evidence(log_joint):
-    """log p(x_i) = log sum_k exp(log_joint[i, k]) without underflow."""
-    return np.logaddexp.reduce(log_joint, axis=1)
+def _floats(h, n):
+    """Heads and tails of each row as float arrays (exact up to 2**53)."""
+    return h.astype(float), np.asarray(_tails(h, n), dtype=float)
+
+
+def _log_posterior(h, n, thetas, weights):
+    """``(log r, log p(x_i))`` of each row, from per-row heads and tosses."""
+    heads_f, tails_f = _floats(h, n)
+    return _log_kernel(heads_f, tails_f, thetas, _log_weights(weights))
 
 
 class _ImpossibleSetError(ValueError):
@@ -263,25 +376,29 @@ class _ImpossibleSetError(ValueError):
 
 def _responsibilities(h, n, thetas, weights):
     """Responsibilities and log p(x_i) of each row; raises if a set is impossible."""
-    log_joint = _log_joint(h, n, thetas, weights)
-    log_px = _log_evidence(log_joint)
+    log_post, log_px = _log_posterior(h, n, thetas, weights)
+    _raise_if_impossible(log_px, h, n, thetas, weights)
+    return np.exp(log_post, out=log_post), log_px
+
+
+def _raise_if_impossible(log_px, h, n, thetas, weights):
     impossible = np.isneginf(log_px)
     if impossible.any():
         i = int(np.flatnonzero(impossible)[0])
         n_i = n[i] if isinstance(n, np.ndarray) else n
         raise _ImpossibleSetError(i, h[i], n_i, thetas, weights)
-    log_joint -= log_px[:, None]
-    return np.exp(log_joint, out=log_joint), log_px
 
 
-def log_likelihood(heads, n_tosses=None, thetas=None, weights=None):
+def log_likelihood(heads, n_tosses=None, thetas=None, weights=None, *, binomial_coefficient=False):
     r"""Observed-data log-likelihood of the toss sequences.
 
     .. math:: \ell(\theta, w) = \sum_i \log \sum_k w_k\, \theta_k^{h_i} (1-\theta_k)^{n_i-h_i}
 
-    There is no binomial coefficient: we observe the ordered tosses, as in
-    the paper (adding :math:`\sum_i \log\binom{n_i}{h_i}` would shift every
-    value by the same constant and change no estimate).
+    By default there is no binomial coefficient: we observe the ordered
+    tosses, as in the paper.  Adding :math:`\sum_i \log\binom{n_i}{h_i}`
+    (``binomial_coefficient=True``) shifts every value by the same constant
+    and changes no estimate; it gives the values of software that models
+    heads *counts*, such as R's ``logLik`` of a flexmix or mixtools fit.
 
     Parameters
     ----------
@@ -294,6 +411,9 @@ def log_likelihood(heads, n_tosses=None, thetas=None, weights=None):
         Heads probability of each coin, in [0, 1].
     weights : array-like of shape (n_coins,), default=None
         Probability of picking each coin; uniform when None.
+    binomial_coefficient : bool, default=False
+        Add :math:`\sum_i \log\binom{n_i}{h_i}` (see
+        :func:`log_binomial_coefficients`), to compare with R.
 
     Returns
     -------
@@ -306,10 +426,15 @@ def log_likelihood(heads, n_tosses=None, thetas=None, weights=None):
     -33.0939
     >>> log_likelihood([10_000], 10_000, [0.5])  # 0.5**10000 underflows; its log does not
     -6931.47...
+    >>> round(log_likelihood([1], 2, [0.5], binomial_coefficient=True), 4)  # log(2 * 0.25)
+    -0.6931
     """
     h, n, counts = _data(heads, n_tosses)
     thetas, weights = _params(thetas, weights)
-    log_px = _log_evidence(_log_joint(h, n, thetas, weights))
+    check_bool(binomial_coefficient, "binomial_coefficient")
+    log_px = _log_posterior(h, n, thetas, weights)[1]
+    if binomial_coefficient:
+        log_px = log_px + _log_binomial_terms(*_floats(h, n))
     return float(_total(log_px, counts))
 
 
@@ -512,13 +637,20 @@ def mle_known(heads, n_tosses, coins, n_coins=None):
     z = as_int_array(coins, "coins")
     if z.shape != h.shape:
         raise ValueError(f"coins must have one entry per set ({h.size}), but got shape {z.shape}.")
+    if z.min() < 0:
+        i = int(np.flatnonzero(z < 0)[0])
+        raise ValueError(f"coins must be non-negative coin numbers, but got coins[{i}] = {z[i]}.")
     if n_coins is None:
-        n_coins = int(z.max()) + 1 if z.min() >= 0 else 1
+        n_coins = int(z.max()) + 1
     n_coins = check_positive_int(n_coins, "n_coins")
-    bad = (z < 0) | (z >= n_coins)
+    bad = z >= n_coins
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(f"coins must be in 0..{n_coins - 1}, but got coins[{i}] = {z[i]}.")
+    if n_coins > h.size:  # checked before allocating (n_sets, n_coins): some coin has no sets
+        used = np.unique(z)
+        k = int(np.flatnonzero(used != np.arange(used.size))[0]) if used[-1] >= used.size else used.size
+        raise ValueError(f"coin {k} has no sets (coins never equals {k}), so its theta cannot be estimated.")
     one_hot = np.zeros((h.size, n_coins))
     one_hot[np.arange(h.size), z] = 1.0
     exp_heads, exp_tails = _expected_counts(one_hot, h, n, None)
@@ -559,27 +691,58 @@ def lower_bound(resp, heads, n_tosses=None, thetas=None, weights=None):
     resp = check_resp(resp, h.size)
     if resp.shape[1] != thetas.size:
         raise ValueError(f"resp must have one column per coin ({thetas.size}), but got {resp.shape[1]}.")
-    log_joint = _log_joint(h, n, thetas, weights)
-    # 0 * log 0 = 0: a coin with no responsibility contributes nothing.
+    log_post, log_px = _log_posterior(h, n, thetas, weights)
+    # log w_k + log p(x_i | k) - log r_ik = log p(x_i) + (log r*_ik - log r_ik),
+    # with r* the E-step's posterior: the large log p(x_i) is never mixed
+    # with small terms, so the bound equals the log-likelihood to rounding
+    # when resp = r*, even for sets of 10^15 tosses.  0 * log 0 = 0.
+    positive = resp > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(resp > 0, resp * (log_joint - np.log(np.where(resp > 0, resp, 1.0))), 0.0)
-    return float(_total(terms.sum(axis=1), counts))
+        gap = np.where(positive, resp * (log_post - np.log(np.where(positive, resp, 1.0))), 0.0)
+        row_mass = resp.sum(axis=1)
+        terms = np.where(row_mass > 0, row_mass * log_px, 0.0) + gap.sum(axis=1)
+    return float(_total(terms, counts))
 
 
 def bic(log_likelihood, n_params, n_sets):
     r"""Bayesian information criterion, :math:`-2\ell + p \log N` (lower is better).
 
     For :math:`K` coins, :math:`p = K` thetas, plus :math:`K - 1` weights when
-    they are learned.
+    they are learned (the convention of R's flexmix); :meth:`EMResult.bic`
+    counts them for you.  ``n_params`` and ``n_sets`` may be whole floats
+    such as ``5.0``.
 
     Examples
     --------
     >>> round(bic(-30.0, 2, 5), 3)
     63.219
     """
-    n_params = check_positive_int(n_params, "n_params", minimum=0)
-    n_sets = check_positive_int(n_sets, "n_sets")
-    return -2.0 * float(log_likelihood) + n_params * float(np.log(n_sets))
+    log_likelihood = check_finite_number(log_likelihood, "log_likelihood")
+    n_params = check_whole_number(n_params, "n_params", minimum=0)
+    n_sets = check_whole_number(n_sets, "n_sets", minimum=1)
+    return -2.0 * log_likelihood + n_params * float(np.log(n_sets))
+
+
+def log_binomial_coefficients(heads, n_tosses=None):
+    r""":math:`\sum_i \log\binom{n_i}{h_i}`, the constant that turns our log-likelihood into R's.
+
+    :func:`log_likelihood` treats each set as an ordered sequence of tosses;
+    software that models the heads *counts* (R's ``flexmix``, ``mixtools``,
+    ``dbinom``) adds this constant.  It does not depend on the parameters.
+
+    Examples
+    --------
+    >>> round(log_binomial_coefficients([1], 2), 6) == round(float(np.log(2)), 6)
+    True
+    """
+    h, n, counts = _data(heads, n_tosses)
+    return float(_total(_log_binomial_terms(*_floats(h, n)), counts))
+
+
+def _log_binomial_terms(heads_f, tails_f):
+    # log C(n, h) = -log(n + 1) - log B(h + 1, n - h + 1): betaln keeps its
+    # precision for huge n, where a difference of gammaln values would cancel.
+    return -np.log1p(heads_f + tails_f) - betaln(heads_f + 1.0, tails_f + 1.0)
 
 
 # ---------------------------------------------------------------------------
@@ -596,7 +759,8 @@ class EMResult:
     thetas, weights : ndarray of shape (n_coins,)
         The final estimates.
     log_likelihood : float
-        The log-likelihood at the final estimates.
+        The log-likelihood at the final estimates, without the binomial
+        coefficients (see :func:`log_likelihood`).
     n_iter : int
         Iterations run (one iteration = one M-step and the E-step after it).
     converged : bool
@@ -609,9 +773,23 @@ class EMResult:
     thetas_history, weights_history : ndarray of shape (n_iter + 1, n_coins)
         Row 0 is the start, row ``t`` the estimate after iteration ``t``.
     log_likelihood_history : ndarray of shape (n_iter + 1,)
+        Always the log-likelihood, with or without priors.
     learn_weights : bool
         Whether the weights were estimated (True) or held fixed at their
         starting values (False); it decides which parameters count as fitted.
+    theta_prior : tuple of two floats or None
+        The Beta(a, b) prior on each theta (MAP-EM), or None for plain EM.
+    weight_prior : float or None
+        The symmetric Dirichlet(alpha) prior on the weights, or None.
+    log_posterior_history : ndarray of shape (n_iter + 1,) or None
+        With a prior, the objective MAP-EM climbs: the log-likelihood plus
+        the log prior densities (up to their normalising constants).  It
+        never decreases; the log-likelihood may.  None without a prior.
+    n_sets : int
+        Number of sets fitted.
+    n_params : int
+        Number of fitted parameters: one theta per coin, plus ``n_coins - 1``
+        weights when ``learn_weights`` (the convention of R's flexmix).
     """
 
     thetas: np.ndarray
@@ -628,6 +806,12 @@ class EMResult:
     # sets spends no time or memory on rows nobody asked for.
     _pair_responsibilities: np.ndarray = field(repr=False, compare=False)
     _set_index: np.ndarray | None = field(default=None, repr=False, compare=False)
+    theta_prior: tuple | None = None
+    weight_prior: float | None = None
+    log_posterior_history: np.ndarray | None = field(default=None, repr=False, compare=False)
+    n_sets: int = 0
+    # sum_i log C(n_i, h_i), kept so that bic/aic can match R without the data.
+    _log_binomial: float = field(default=0.0, repr=False, compare=False)
 
     @cached_property
     def responsibilities(self):
@@ -636,6 +820,43 @@ class EMResult:
             return self._pair_responsibilities
         # np.take copies whole rows; fancy indexing a 2-D array is ~10x slower.
         return np.take(self._pair_responsibilities, self._set_index, axis=0)
+
+    @property
+    def n_params(self):
+        """Fitted parameters: ``n_coins`` thetas, plus ``n_coins - 1`` weights if learned."""
+        k = int(self.thetas.size)
+        return k + (k - 1 if self.learn_weights else 0)
+
+    def _ll(self, binomial_coefficient):
+        check_bool(binomial_coefficient, "binomial_coefficient")
+        return self.log_likelihood + (self._log_binomial if binomial_coefficient else 0.0)
+
+    def bic(self, *, binomial_coefficient=False):
+        r"""Bayesian information criterion :math:`-2\ell + p \log N` of this fit (lower is better).
+
+        ``binomial_coefficient=True`` uses R's log-likelihood (see
+        :func:`log_likelihood`), so the value equals ``BIC()`` of a flexmix fit.
+
+        Examples
+        --------
+        >>> heads, n_tosses, _ = paper_data()
+        >>> r = em(heads, n_tosses, [0.6, 0.5])
+        >>> r.n_params, r.n_sets, r.bic() == bic(r.log_likelihood, 2, 5)
+        (2, 5, True)
+        """
+        return bic(self._ll(binomial_coefficient), self.n_params, self.n_sets)
+
+    def aic(self, *, binomial_coefficient=False):
+        r"""Akaike information criterion :math:`-2\ell + 2p` of this fit (lower is better).
+
+        Examples
+        --------
+        >>> heads, n_tosses, _ = paper_data()
+        >>> r = em(heads, n_tosses, [0.6, 0.5])
+        >>> r.aic() == -2 * r.log_likelihood + 2 * 2
+        True
+        """
+        return -2.0 * self._ll(binomial_coefficient) + 2.0 * self.n_params
 
     def __repr__(self):
         return (
@@ -655,65 +876,64 @@ def _prepare(heads, n_tosses):
     return stats.heads, stats.n_tosses, stats.counts, inverse
 
 
-def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
+def _log_prior(thetas, weights, theta_prior, weight_prior):
+    """Log prior density up to its constant: Beta(a, b) per theta, Dirichlet(alpha) on the weights."""
+    total = 0.0
+    if theta_prior is not None:
+        a, b = theta_prior
+        total += float(np.sum(xlogy(a - 1.0, thetas) + xlog1py(b - 1.0, -thetas)))
+    if weight_prior is not None:
+        total += float(np.sum(xlogy(weight_prior - 1.0, weights)))
+    return total
+
+
+def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter, theta_prior=None, weight_prior=None):
     """The EM loop on distinct pairs; returns (EMResult with per-pair responsibilities, last change).
 
-    The data enter an iteration only through two fixed matrices, so that an
-    iteration is a dozen NumPy calls on (n_coins, n_pairs) arrays, whatever
-    the number of sets: ``resp_t @ moments`` gives each coin's expected
-    heads, tails and sets (the M-step) and ``log_terms @ design`` each pair's
-    ``log w_k + log p(pair | coin k)`` (the E-step).  When some coin has no
-    expected heads or tails, the M-step goes through :func:`_m_step`; when
-    some theta is 0 or 1, the E-step goes through :func:`_responsibilities`:
-    they handle those cases.
+    An iteration is a dozen NumPy calls on (n_pairs, n_coins) arrays,
+    whatever the number of sets: ``resp.T @ moments`` gives each coin's
+    expected heads, tails and sets (the M-step) and :func:`_log_kernel` the
+    E-step, the same kernel as :func:`e_step` and :func:`log_likelihood`.
+    With priors the M-step gives the posterior mode (MAP-EM) and the
+    stopping rule watches the log-posterior, which is what MAP-EM raises.
     """
-    resp, log_px = _responsibilities(h, n, thetas, weights)
-    ll = float(counts @ log_px)
-    n_coins = thetas.size
-    heads_f = h.astype(float)
-    tails_f = (n - h).astype(float)
+    heads_f, tails_f = _floats(h, n)
     counts_f = counts.astype(float)
-    design = np.stack([heads_f, tails_f, np.ones_like(heads_f)])  # (3, n_pairs)
     moments = np.stack([counts_f * heads_f, counts_f * tails_f, counts_f], axis=1)  # (n_pairs, 3)
-    n_sets = counts.sum()
-    log_terms = np.empty((n_coins, 3))  # columns: log theta, log(1 - theta), log w
-    with np.errstate(divide="ignore"):  # a coin with weight 0 has log weight -inf
-        np.log(weights, out=log_terms[:, 2])
-    resp_t = resp.T
-    thetas_hist, weights_hist, ll_hist = [thetas], [weights], [ll]
+    n_sets = float(counts_f.sum())
+    a1, b1 = (0.0, 0.0) if theta_prior is None else (theta_prior[0] - 1.0, theta_prior[1] - 1.0)
+    alpha1 = 0.0 if weight_prior is None else weight_prior - 1.0
+    has_prior = theta_prior is not None or weight_prior is not None
+
+    def e_step_pairs(thetas, weights):
+        log_post, log_px = _log_kernel(heads_f, tails_f, thetas, _log_weights(weights))
+        _raise_if_impossible(log_px, h, n, thetas, weights)
+        return np.exp(log_post, out=log_post), float(counts_f @ log_px)
+
+    resp, ll = e_step_pairs(thetas, weights)
+    obj = ll + _log_prior(thetas, weights, theta_prior, weight_prior) if has_prior else ll
+    n_coins = thetas.size
+    thetas_hist, weights_hist, ll_hist, obj_hist = [thetas], [weights], [ll], [obj]
     converged, change = False, np.inf
     for _ in range(max_iter):
-        expected = resp_t @ moments  # columns: expected heads, tails, sets of each coin
-        if np.count_nonzero(expected[:, :2]) == 2 * n_coins:  # no coin without data: no 0/0
-            exp_heads = expected[:, 0]
-            thetas = exp_heads / (exp_heads + expected[:, 1])
-            if learn_weights:
-                weights = expected[:, 2] / n_sets
+        expected = resp.T @ moments  # columns: expected heads, tails, sets of each coin
+        num = expected[:, 0] + a1
+        den = expected[:, 0] + expected[:, 1] + (a1 + b1)
+        if np.count_nonzero(den > 0) == n_coins:
+            thetas = num / den
         else:
-            thetas, new_weights = _m_step(resp_t.T, h, n, counts, thetas)
-            if learn_weights:
-                weights = new_weights
+            # A coin no set belongs to (and no prior) has no data to move it: keep its theta.
+            thetas = np.where(den > 0, num / np.where(den > 0, den, 1.0), thetas)
         if learn_weights:
-            with np.errstate(divide="ignore"):
-                np.log(weights, out=log_terms[:, 2])
-        # theta * (1 - theta) is 0 only for theta = 0 or 1 (also after rounding,
-        # e.g. when a coin's expected tails are tiny); otherwise every log is finite.
-        minus_thetas = -thetas
-        if np.count_nonzero(thetas * (1.0 + minus_thetas)) == n_coins:
-            np.log(thetas, out=log_terms[:, 0])
-            np.log1p(minus_thetas, out=log_terms[:, 1])
-            log_joint = log_terms @ design
-            log_px = np.logaddexp.reduce(log_joint, axis=0)
-            log_joint -= log_px
-            resp_t = np.exp(log_joint, out=log_joint)
-        else:
-            resp, log_px = _responsibilities(h, n, thetas, weights)
-            resp_t = resp.T
-        new_ll = float(counts_f @ log_px)
+            weights = (expected[:, 2] + alpha1) / (n_sets + n_coins * alpha1)
+            weights = weights / weights.sum()  # sums to 1 to rounding, whatever the data size
+        resp, new_ll = e_step_pairs(thetas, weights)
+        new_obj = new_ll + _log_prior(thetas, weights, theta_prior, weight_prior) if has_prior else new_ll
         thetas_hist.append(thetas)
         weights_hist.append(weights)
         ll_hist.append(new_ll)
-        change, ll = new_ll - ll, new_ll
+        obj_hist.append(new_obj)
+        change, obj = new_obj - obj, new_obj
         # A change below tol, including a rounding-sized negative one, means
         # the climb is over.
         if tol > 0 and change < tol:
@@ -722,14 +942,19 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
     result = EMResult(
         thetas=thetas,
         weights=weights,
-        log_likelihood=ll,
+        log_likelihood=ll_hist[-1],
         n_iter=len(ll_hist) - 1,
         converged=converged,
         thetas_history=np.array(thetas_hist),
         weights_history=np.array(weights_hist),
         log_likelihood_history=np.array(ll_hist),
         learn_weights=bool(learn_weights),
-        _pair_responsibilities=np.ascontiguousarray(resp_t.T),
+        _pair_responsibilities=np.ascontiguousarray(resp),
+        theta_prior=theta_prior,
+        weight_prior=weight_prior,
+        log_posterior_history=np.array(obj_hist) if has_prior else None,
+        n_sets=int(counts.sum()),
+        _log_binomial=float(counts_f @ _log_binomial_terms(heads_f, tails_f)),
     )
     return result, change
 
@@ -737,6 +962,17 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter):
 def _per_set(result, inverse):
     """Give each set the responsibilities of its pair (looked up when first read)."""
     return result if inverse is None else replace(result, _set_index=inverse)
+
+
+def _check_priors(theta_prior, weight_prior, learn_weights):
+    theta_prior = check_theta_prior(theta_prior)
+    weight_prior = check_weight_prior(weight_prior)
+    if weight_prior is not None and not learn_weights:
+        raise ValueError(
+            f"weight_prior = {weight_prior} is a prior on the weights, but learn_weights = False keeps "
+            "them fixed; pass learn_weights=True to estimate them, or leave weight_prior out."
+        )
+    return theta_prior, weight_prior
 
 
 def em(
@@ -748,8 +984,10 @@ def em(
     learn_weights=False,
     tol=1e-8,
     max_iter=1000,
+    theta_prior=None,
+    weight_prior=None,
 ):
-    """Run EM from a starting point until the log-likelihood stops rising.
+    r"""Run EM from a starting point until the log-likelihood stops rising.
 
     Each iteration is one M-step followed by the E-step at the new
     estimates, so the log-likelihood of every row of the history is known.
@@ -762,24 +1000,41 @@ def em(
     heads : array-like of shape (n_sets,) or SufficientStats
         Heads in each set, or a :class:`SufficientStats` (leave ``n_tosses`` out).
     n_tosses : int or array-like of shape (n_sets,)
-        Tosses in each set.
+        Tosses in each set (at most 2**53, the largest whole number float64 holds exactly).
     thetas : array-like of shape (n_coins,)
         Starting heads probabilities.
     weights : array-like of shape (n_coins,), default=None
         Starting mixing weights; uniform when None.
     learn_weights : bool, default=False
-        Re-estimate the weights in each M-step.  False keeps them fixed, as
-        in the paper.
+        Re-estimate the weights in each M-step.  False keeps them fixed at
+        ``weights``, as in the paper, whose experiment picks each coin with
+        known, equal probability.  **For your own data, pass True** unless
+        you know how the coins were picked: with fixed weights the fit is the
+        best one *given those weights*, which can be far below the maximum
+        likelihood.
     tol : float, default=1e-8
-        Stop when an iteration raises the log-likelihood by less than this.
-        ``tol=0`` turns the rule off: exactly ``max_iter`` iterations run,
-        ``converged`` is False and no warning is issued.
+        Stop when an iteration raises the objective (the total
+        log-likelihood over all sets, or the log-posterior with a prior) by
+        less than ``tol``: an *absolute* change of a sum, so with many sets
+        it is a much smaller change per set (1e-8 over 10^7 sets is 1e-15
+        per set; loosen it for big data).  ``tol=0`` turns the rule off:
+        exactly ``max_iter`` iterations run, ``converged`` is False and no
+        warning is issued.
     max_iter : int, default=1000
         The most iterations to run.
+    theta_prior : (a, b) or None, default=None
+        A Beta(a, b) prior on each theta, with a, b >= 1: MAP-EM, whose
+        M-step is :math:`\theta_k = (H_k + a - 1) / (H_k + T_k + a + b - 2)`.
+        Beta(2, 2) keeps estimates off 0 and 1.
+    weight_prior : float or None, default=None
+        A symmetric Dirichlet(alpha) prior on the weights, alpha >= 1 (needs
+        ``learn_weights=True``): :math:`w_k = (N_k + \alpha - 1) / (N + K(\alpha - 1))`.
 
     Returns
     -------
     EMResult
+        With a prior, ``log_posterior_history`` holds the objective and
+        ``log_likelihood_history`` still the log-likelihood.
 
     Warns
     -----
@@ -790,7 +1045,7 @@ def em(
     -----
     A coin whose responsibilities all drop to zero has no expected tosses
     and so no data to move it: it keeps its theta (and, with
-    ``learn_weights``, gets weight 0).
+    ``learn_weights``, gets weight 0); with a prior it moves to the prior's mode.
 
     Examples
     --------
@@ -802,13 +1057,22 @@ def em(
     (array([0.8 , 0.52]), 10)
     >>> em(heads, n_tosses, [0.6, 0.5])
     EMResult(thetas=[0.7968, 0.5196], weights=[0.5, 0.5], log_likelihood=-31.5702, n_iter=..., converged=True)
+
+    A Beta(2, 2) prior pulls both coins towards 1/2:
+
+    >>> em(heads, n_tosses, [0.6, 0.5], theta_prior=(2, 2)).thetas.round(3)
+    array([0.763, 0.52 ])
     """
     h, n, counts, inverse = _prepare(heads, n_tosses)
     thetas, weights = _params(thetas, weights)
+    learn_weights = check_bool(learn_weights, "learn_weights")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
+    theta_prior, weight_prior = _check_priors(theta_prior, weight_prior, learn_weights)
     try:
-        result, change = _run_em(h, n, counts, thetas, weights, bool(learn_weights), tol, max_iter)
+        result, change = _run_em(
+            h, n, counts, thetas, weights, learn_weights, tol, max_iter, theta_prior, weight_prior
+        )
     except _ImpossibleSetError as exc:
         if inverse is None:
             raise
@@ -819,12 +1083,18 @@ def em(
         warnings.warn(
             ConvergenceWarning(
                 f"EM did not converge in max_iter = {max_iter} iterations: the last iteration raised "
-                f"the log-likelihood by {change:.3g} (tol = {tol:g}). Increase max_iter, loosen tol, "
-                "or try another start."
+                f"the {'log-posterior' if result.log_posterior_history is not None else 'log-likelihood'} "
+                f"by {change:.3g} (tol = {tol:g}). Increase max_iter, loosen tol, or try another start."
             ),
             stacklevel=2,
         )
     return _per_set(result, inverse)
+
+
+#: The most random starts em_restarts runs (each start costs a full EM run).
+MAX_STARTS = 100_000
+#: The most coins em_restarts draws starts for.
+MAX_COINS = 1_000
 
 
 def em_restarts(heads, n_tosses=None, n_coins=2, n_starts=10, seed=None, **em_kwargs):
@@ -836,18 +1106,22 @@ def em_restarts(heads, n_tosses=None, n_coins=2, n_starts=10, seed=None, **em_kw
     n_tosses : int or array-like of shape (n_sets,)
     n_coins : int, default=2
     n_starts : int, default=10
-        Number of random starts; each coin's starting theta is drawn
-        uniformly from (0.05, 0.95).
+        Number of random starts (at most 100,000); each coin's starting
+        theta is drawn uniformly from (0.05, 0.95).
     seed : int, numpy.random.Generator or None, default=None
         For the starting points; the same seed gives the same runs.
     **em_kwargs
-        Passed to :func:`em`: ``weights``, ``learn_weights``, ``tol``, ``max_iter``.
+        Passed to :func:`em`: ``weights``, ``learn_weights``, ``tol``,
+        ``max_iter``, ``theta_prior``, ``weight_prior``.  As with :func:`em`,
+        pass ``learn_weights=True`` for data whose coin probabilities are not
+        known to be equal, and ``tol`` is an absolute change of the total
+        log-likelihood (or log-posterior).
 
     Returns
     -------
     best : EMResult
-        The run with the highest final log-likelihood, with its own
-        ``converged`` flag.
+        The run with the highest final objective (log-likelihood, or
+        log-posterior with a prior), with its own ``converged`` flag.
     runs : list of EMResult
         All runs, in the order they were started.
 
@@ -863,23 +1137,49 @@ def em_restarts(heads, n_tosses=None, n_coins=2, n_starts=10, seed=None, **em_kw
     >>> len(runs), best.log_likelihood == max(r.log_likelihood for r in runs)
     (5, True)
     """
-    unknown = set(em_kwargs) - {"weights", "learn_weights", "tol", "max_iter"}
+    allowed = {"weights", "learn_weights", "tol", "max_iter", "theta_prior", "weight_prior"}
+    unknown = set(em_kwargs) - allowed
     if unknown:
         raise TypeError(
             f"em_restarts got unexpected keyword arguments {sorted(unknown)}; it draws its own "
-            "starting thetas and passes only weights, learn_weights, tol and max_iter to em."
+            "starting thetas and passes only weights, learn_weights, tol, max_iter, theta_prior "
+            "and weight_prior to em."
         )
     h, n, counts, inverse = _prepare(heads, n_tosses)  # reduce once for all starts
-    n_coins = check_positive_int(n_coins, "n_coins")
+    n_coins = check_positive_int(n_coins, "n_coins", maximum=MAX_COINS)
     n_starts = check_positive_int(n_starts, "n_starts")
-    weights = check_weights(em_kwargs.get("weights"), n_coins)
+    if n_starts > MAX_STARTS:
+        raise ValueError(
+            f"n_starts must be at most {MAX_STARTS:,} (each start is a full EM run), but got "
+            f"n_starts = {n_starts}."
+        )
+    weights = em_kwargs.get("weights")
+    if weights is not None:
+        arr = as_numeric_array(weights, "weights")
+        if arr.ndim != 1 or arr.size != n_coins:
+            raise ValueError(
+                f"weights must have one entry per coin (n_coins = {n_coins}), but got {weights!r} "
+                f"of shape {arr.shape}."
+            )
+    weights = check_weights(weights, n_coins)
     tol = check_tol(em_kwargs.get("tol", 1e-8))
     max_iter = check_positive_int(em_kwargs.get("max_iter", 1000), "max_iter")
-    learn_weights = bool(em_kwargs.get("learn_weights", False))
-    rng = np.random.default_rng(seed)
+    learn_weights = check_bool(em_kwargs.get("learn_weights", False), "learn_weights")
+    theta_prior, weight_prior = _check_priors(
+        em_kwargs.get("theta_prior"), em_kwargs.get("weight_prior"), learn_weights
+    )
+    rng = np.random.default_rng(check_seed(seed))
     starts = rng.uniform(0.05, 0.95, size=(n_starts, n_coins))
-    runs = [_run_em(h, n, counts, start, weights, learn_weights, tol, max_iter)[0] for start in starts]
-    best = runs[int(np.argmax([r.log_likelihood for r in runs]))]
+    runs = [
+        _run_em(h, n, counts, start, weights, learn_weights, tol, max_iter, theta_prior, weight_prior)[0]
+        for start in starts
+    ]
+
+    def objective(r):
+        return r.log_likelihood if r.log_posterior_history is None else r.log_posterior_history[-1]
+
+    best_index = int(np.argmax([objective(r) for r in runs]))
+    best = runs[best_index]
     if not best.converged and tol > 0:
         warnings.warn(
             ConvergenceWarning(
@@ -889,4 +1189,4 @@ def em_restarts(heads, n_tosses=None, n_coins=2, n_starts=10, seed=None, **em_kw
             stacklevel=2,
         )
     runs = [_per_set(r, inverse) for r in runs]
-    return runs[int(np.argmax([r.log_likelihood for r in runs]))], runs
+    return runs[best_index], runs

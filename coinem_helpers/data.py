@@ -6,11 +6,9 @@ sequence of tosses.  Coins are numbered ``0, 1, ...``; in the paper's example
 coin 0 is A and coin 1 is B.
 """
 
-import numbers
-
 import numpy as np
 
-from ._validation import as_int_array, check_positive_int, check_thetas, check_weights
+from ._validation import as_int_array, check_positive_int, check_seed, check_thetas, check_weights
 
 #: The five sets of ten tosses of Figure 1 in Do & Batzoglou (2008).
 PAPER_TOSSES = (
@@ -26,12 +24,18 @@ PAPER_COINS = "BAABA"
 
 
 def coin_name(k):
-    """The letter of coin ``k``: 0 -> 'A', 1 -> 'B', ...
+    """The letter of coin ``k``: 0 -> 'A', 1 -> 'B', ..., 25 -> 'Z', 26 -> 'AA', ...
 
-    >>> coin_name(0), coin_name(3)
-    ('A', 'D')
+    >>> coin_name(0), coin_name(3), coin_name(26)
+    ('A', 'D', 'AA')
     """
-    return chr(ord("A") + int(k))
+    k = check_positive_int(k, "k", minimum=0)
+    name = ""
+    k += 1
+    while k:  # spreadsheet column letters: bijective base 26
+        k, r = divmod(k - 1, 26)
+        name = chr(ord("A") + r) + name
+    return name
 
 
 def paper_data():
@@ -86,28 +90,64 @@ def count_heads(tosses):
         return _count_string(tosses, "tosses")
     if isinstance(tosses, (list, tuple)) and tosses and all(isinstance(t, str) for t in tosses):
         return np.array([_count_string(t, f"tosses[{i}]") for i, t in enumerate(tosses)])
-    arr = as_int_array(tosses, "tosses")
+    arr = np.asarray(tosses) if isinstance(tosses, np.ndarray) else None
+    if arr is None or arr.dtype.kind not in "iub":
+        arr = as_int_array(tosses, "tosses")
     if arr.ndim not in (1, 2) or arr.size == 0:
         raise ValueError(
             f"tosses must be a non-empty 1-D (one set) or 2-D (n_sets, n_tosses) array of 0/1, "
             f"but got shape {arr.shape}."
         )
-    bad = (arr != 0) & (arr != 1)
-    if bad.any():
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"tosses must be 0 (tails) or 1 (heads), but got tosses{list(idx)} = {arr[idx]}.")
-    counts = arr.sum(axis=-1)
+    counts = _checked_row_sums(arr)
     return int(counts) if arr.ndim == 1 else counts
+
+
+# Rows per block of the counting pass: a block of int64 tosses stays within
+# the CPU cache, so checking it and summing it cost one trip through memory.
+_BLOCK_BYTES = 1 << 20
+
+
+def _checked_row_sums(arr):
+    """Heads per row of 0/1 tosses, checked 0/1 in the same pass over memory.
+
+    The array is walked in cache-sized blocks of rows; each block is
+    checked (as unsigned integers, a negative entry is huge, so one ``max``
+    finds any entry other than 0 and 1) and summed while it is in cache.
+    """
+    if arr.dtype == bool:
+        return arr.sum(axis=-1)
+    unsigned = arr.view(np.dtype(f"u{arr.dtype.itemsize}"))
+    rows = arr.reshape(1, -1) if arr.ndim == 1 else arr
+    rows_u = unsigned.reshape(rows.shape)
+    step = max(1, _BLOCK_BYTES // max(1, rows.strides[0] if rows.strides[0] > 0 else rows.itemsize))
+    out = np.empty(rows.shape[0], dtype=np.int64)
+    for start in range(0, rows.shape[0], step):
+        block = rows_u[start : start + step]
+        if block.max() > 1:
+            bad = (block > 1).nonzero()
+            i, j = int(bad[0][0]) + start, int(bad[1][0])
+            idx = [j] if arr.ndim == 1 else [i, j]
+            raise ValueError(
+                f"tosses must be 0 (tails) or 1 (heads), but got tosses{idx} = {arr[tuple(idx)]}."
+            )
+        np.sum(block, axis=1, out=out[start : start + step], dtype=np.int64)
+    return out[0] if arr.ndim == 1 else out
 
 
 def _count_string(s, name):
     if not s:
         raise ValueError(f"{name} must hold at least one toss, but got an empty string.")
-    upper = s.upper()
-    for i, c in enumerate(upper):
-        if c not in "HT":
-            raise ValueError(f"{name} must contain only 'H' and 'T', but got {s[i]!r} at position {i} of {s!r}.")
-    return upper.count("H")
+    heads = 0
+    for i, c in enumerate(s):  # character by character: str.upper() may change the length
+        if c in "Hh":
+            heads += 1
+        elif c not in "Tt":
+            raise ValueError(f"{name} must contain only 'H' and 'T', but got {c!r} at position {i} of {s!r}.")
+    return heads
+
+
+#: The most tosses simulate draws at once (n_sets * n_tosses): 8 bytes each.
+MAX_SIMULATED = 10**9
 
 
 def simulate(n_sets, n_tosses, thetas, weights=None, seed=None):
@@ -144,11 +184,15 @@ def simulate(n_sets, n_tosses, thetas, weights=None, seed=None):
     """
     n_sets = check_positive_int(n_sets, "n_sets")
     n_tosses = check_positive_int(n_tosses, "n_tosses")
+    if n_sets * n_tosses > MAX_SIMULATED:
+        raise ValueError(
+            f"n_sets * n_tosses must be at most {MAX_SIMULATED:.0e} tosses (8 bytes each, in memory "
+            f"at once), but got n_sets = {n_sets}, n_tosses = {n_tosses}; simulate in batches, or "
+            "draw the heads directly with numpy.random.Generator.binomial."
+        )
     thetas = check_thetas(thetas)
     weights = check_weights(weights, thetas.size)
-    if not (seed is None or isinstance(seed, (numbers.Integral, np.random.Generator))):
-        raise TypeError(f"seed must be None, an int or a numpy.random.Generator, but got {seed!r}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     coins = rng.choice(thetas.size, size=n_sets, p=weights)
     tosses = (rng.random((n_sets, n_tosses)) < thetas[coins, None]).astype(np.int64)
     return tosses, coins

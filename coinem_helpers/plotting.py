@@ -94,7 +94,12 @@ def _check_labels(labels, n, name, default):
         return [default(i) for i in range(n)]
     if isinstance(labels, str):
         raise TypeError(f"{name} must be a sequence of {n} labels, but got the single string {labels!r}.")
-    labels = [str(lab) for lab in labels]
+    try:
+        labels = [str(lab) for lab in labels]
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of {n} labels, but got {labels!r} ({type(labels).__name__})."
+        ) from None
     if len(labels) != n:
         what = name.split("_")[0]
         raise ValueError(f"{name} must have {n} entries, one per {what}, but got {len(labels)}.")
@@ -236,6 +241,13 @@ def plot_likelihood(heads, n_tosses, *, ax=None, label=None, relative=True, colo
 # ---------------------------------------------------------------------------
 
 
+#: The most sets plot_responsibilities draws (one bar each).
+MAX_BARS = 2_000
+
+#: The largest grid of plot_em_path (grid x grid log-likelihoods).
+MAX_GRID = 2_001
+
+
 def plot_responsibilities(resp, *, ax=None, set_labels=None, coin_labels=None):
     r"""Stacked bars of the responsibilities: for each set, how much each coin is to blame.
 
@@ -281,6 +293,11 @@ def plot_responsibilities(resp, *, ax=None, set_labels=None, coin_labels=None):
     if arr.ndim != 2 or arr.shape[0] == 0:
         raise ValueError(
             f"resp must have shape (n_sets, n_coins) with at least one set, but got shape {arr.shape}."
+        )
+    if arr.shape[0] > MAX_BARS:  # checked first: drawing 10^5 bars takes minutes
+        raise ValueError(
+            f"resp has {arr.shape[0]:,} sets, but plot_responsibilities draws one bar per set and "
+            f"at most {MAX_BARS:,}; plot a slice (e.g. resp[:100]) or a histogram of resp[:, 0]."
         )
     resp = check_resp(arr, arr.shape[0])
     n_sets, n_coins = resp.shape
@@ -403,17 +420,31 @@ def _contour_levels(loglik, levels):
     0.1 ... (max - min) below the maximum show the landscape near the top.
     """
     finite = loglik.compressed()
+    if finite.size == 0:
+        raise ValueError(
+            "the log-likelihood is -inf at every grid point (only thetas of 0 and 1 are on the grid, "
+            "and no coin with those can produce the data); use a finer grid."
+        )
     if np.ndim(levels) == 0:
-        n_levels = check_positive_int(levels, "levels", minimum=2)
+        # One colour per band, from a 256-colour map.
+        n_levels = check_positive_int(levels, "levels", minimum=2, maximum=256)
         top, span = float(finite.max()), float(np.ptp(finite))
         if span == 0:
             return np.array([top - 1.0, top])
         drops = np.geomspace(span, min(0.1, span / 2), n_levels)
-        return np.append(top - drops, top)
+        # Near -10^15 a drop of 0.1 is below the spacing of floats: merge levels that coincide.
+        out = np.unique(np.append(top - drops, top))
+        return out if out.size >= 2 else np.array([top - span, top])
     arr = as_numeric_array(levels, "levels").astype(float)
-    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
+    if (
+        arr.ndim != 1
+        or not 2 <= arr.size <= 257
+        or not np.all(np.isfinite(arr))
+        or np.any(np.diff(arr) <= 0)
+    ):
         raise ValueError(
-            f"levels must be an int >= 2 or an increasing 1-D array of finite numbers, but got {levels!r}."
+            f"levels must be an int from 2 to 256 or an increasing 1-D array of 2 to 257 finite "
+            f"numbers, but got {levels!r}."
         )
     return arr
 
@@ -458,7 +489,7 @@ def plot_em_path(
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure when None.
     grid : int, default=101
-        Grid points per axis (at least 2).
+        Grid points per axis, from 3 to 2001.
     levels : int or array-like, default=20
         Number of contour levels, spaced by log-spaced drops below the best
         grid value so that the peaks get most of them; or the increasing
@@ -511,7 +542,7 @@ def plot_em_path(
     else:
         history = None
     weights = check_weights(weights, 2)
-    grid = check_positive_int(grid, "grid", minimum=2)
+    grid = check_positive_int(grid, "grid", minimum=3, maximum=MAX_GRID)  # 2 holds only 0 and 1
 
     theta = np.linspace(0.0, 1.0, grid)
     loglik = _loglik_grid(stats, theta, weights)
