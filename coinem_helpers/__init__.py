@@ -28,6 +28,7 @@ from .core import (
     mle_known,
     sufficient_stats,
 )
+from .inference import convergence_rate, em_jacobian_rate, standard_errors
 from .data import PAPER_COINS, PAPER_TOSSES, coin_name, count_heads, paper_data, simulate
 
 __version__ = "0.1.0"
@@ -40,9 +41,11 @@ __all__ = [
     "SufficientStats",
     "bic",
     "coin_name",
+    "convergence_rate",
     "count_heads",
     "e_step",
     "em",
+    "em_jacobian_rate",
     "em_restarts",
     "expected_counts",
     "hard_e_step",
@@ -53,5 +56,6 @@ __all__ = [
     "mle_known",
     "paper_data",
     "simulate",
+    "standard_errors",
     "sufficient_stats",
 ]

@@ -185,7 +185,10 @@ def sufficient_stats(heads, n_tosses=None):
         Heads in each set.  With the optional extra ``coinem_helpers[scale]``
         this may also be a Dask array, of heads (1-D) or of 0/1 tosses
         (2-D, chunked by sets), too large for memory: see
-        :func:`coinem_helpers.scale.sufficient_stats_dask`.
+        :func:`coinem_helpers.scale.sufficient_stats_dask`.  A pandas or Dask
+        DataFrame with columns ``heads`` and ``n_tosses`` (e.g. from
+        ``dask.dataframe.read_parquet``) works too: see
+        :func:`coinem_helpers.scale.sufficient_stats_frame`.
     n_tosses : int or array-like of shape (n_sets,)
         Tosses in each set (may be left out for a 2-D Dask array of tosses).
 
@@ -208,6 +211,10 @@ def sufficient_stats(heads, n_tosses=None):
         return heads  # already a summary
     if _is_dask(heads) and n_tosses is not None and not _is_dask(n_tosses) and np.ndim(n_tosses) == 0:
         n_tosses = int(as_int_array(n_tosses, "n_tosses", allow_bool=False))  # 6.0 means 6
+    if hasattr(type(heads), "columns"):  # a pandas or Dask DataFrame: columns heads and n_tosses
+        from .scale import sufficient_stats_frame
+
+        return sufficient_stats_frame(heads, n_tosses)
     if _is_dask(heads) or _is_dask(n_tosses):
         shape_h, shape_n = getattr(heads, "shape", None), getattr(n_tosses, "shape", ())
         if isinstance(shape_h, tuple) and len(shape_h) == 1 and isinstance(shape_n, tuple) and shape_n not in ((), shape_h):

@@ -8,12 +8,12 @@ summary, the summaries are added up, and EM then runs on the total, at the
 cost of a few distinct pairs per iteration, however many sets there were.
 
 This module needs the optional extra ``pip install "coinem_helpers[scale]"``
-(which installs ``dask[array]``).  You rarely call it directly:
-:func:`coinem_helpers.sufficient_stats` sends Dask arrays here.  The
-computation runs on whatever scheduler Dask would use for ``.compute()``:
-threads by default, a `dask.distributed` cluster when a ``Client`` is
-active, or the synchronous scheduler (handy for debugging) with
-``dask.config.set(scheduler="synchronous")``.
+(which installs ``dask[array,dataframe]``, ``distributed``, ``pandas`` and
+``pyarrow``).  You rarely call it directly: :func:`coinem_helpers.sufficient_stats`
+sends Dask arrays and data frames here.  The computation runs on whatever
+scheduler Dask would use for ``.compute()``: threads by default, a
+`dask.distributed` cluster when a ``Client`` is active, or the synchronous
+scheduler (handy for debugging) with ``dask.config.set(scheduler="synchronous")``.
 
 A billion sets of twenty tosses, simulated chunk by chunk (this is not run
 here; each chunk is summarised and dropped, so memory stays at a few chunks)::
@@ -26,6 +26,18 @@ here; each chunk is summarised and dropped, so memory stays at a few chunks)::
     heads = rng.binomial(20, da.where(coin, 0.3, 0.7))
     stats = sufficient_stats(heads, 20)          # one pass over the data
     result = em(stats, thetas=[0.4, 0.6])        # iterations on 21 pairs
+
+Files on disk, summarised on a cluster (here a local one, two worker
+processes; a real cluster's ``Client("scheduler-address:8786")`` works the
+same way, if every worker can read the files)::
+
+    import dask.dataframe as dd
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):
+        sets = dd.read_parquet("sets/*.parquet", columns=["heads", "n_tosses"])
+        stats = sufficient_stats(sets)           # each worker reads and summarises its files
+    result = em(stats, thetas=[0.4, 0.6])
 """
 
 import numbers
@@ -35,7 +47,7 @@ import numpy as np
 from ._validation import as_int_array, check_sets
 from .core import SufficientStats, _reduce
 
-__all__ = ["sufficient_stats_dask"]
+__all__ = ["sufficient_stats_dask", "sufficient_stats_frame"]
 
 # How many chunk summaries are merged at once on the way to the total.
 SPLIT_EVERY = 8
@@ -119,15 +131,122 @@ def sufficient_stats_dask(heads, n_tosses=None):
 
     offsets = np.concatenate([[0], np.cumsum(heads.chunks[0])[:-1]]).tolist()
     summarise = dask.delayed(_summarise, pure=True)
-    merge = dask.delayed(_merge, pure=True)
     parts = [
         summarise(h_block, n_block, offset)
         for h_block, n_block, offset in zip(heads.to_delayed().ravel(), n_blocks, offsets)
     ]
+    return _add_up(parts, dask)
+
+
+def _add_up(parts, dask):
+    """Merge the chunk summaries in a tree and compute the total."""
+    merge = dask.delayed(_merge, pure=True)
     while len(parts) > 1:  # a tree of merges, so no single task sees every summary
         parts = [merge(*parts[i : i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
     (pair_h, pair_n, counts), = dask.compute(parts[0])
+    if counts.size == 0:
+        raise ValueError("heads must hold at least one set, but every chunk of the data is empty.")
     return SufficientStats(pair_h, pair_n, counts)
+
+
+def sufficient_stats_frame(frame, n_tosses=None):
+    """:func:`~coinem_helpers.sufficient_stats` of a pandas or Dask DataFrame of sets.
+
+    One row per set, with columns ``heads`` and ``n_tosses`` (other
+    columns are ignored).  A Dask DataFrame, e.g. from
+    ``dask.dataframe.read_parquet``, is summarised partition by partition,
+    on whatever scheduler or cluster is active, without ever being held in
+    memory as a whole.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or dask.dataframe.DataFrame
+        The sets, with integer (or whole-number float) columns ``heads`` and
+        ``n_tosses``.
+    n_tosses : int, default=None
+        Only for a frame without an ``n_tosses`` column: the length of
+        every set.
+
+    Returns
+    -------
+    SufficientStats
+        Equal, array for array, to ``sufficient_stats(frame["heads"],
+        frame["n_tosses"])`` computed in memory.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing (naming it and the columns there are), holds a
+        missing value, or holds a bad count (as in memory; for a Dask
+        DataFrame the message names the partition and the row's position in
+        it, and comes from ``compute``).
+    TypeError
+        If a column does not hold numbers, or ``n_tosses`` is given as well
+        as an ``n_tosses`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sets = pd.DataFrame({"heads": [5, 9, 8, 4, 9], "n_tosses": 10})
+    >>> stats = sufficient_stats(sets)
+    >>> stats, stats.counts
+    (SufficientStats(n_sets=5, n_pairs=4), array([1, 1, 1, 2]))
+    >>> sufficient_stats(sets[["heads"]], 10).counts
+    array([1, 1, 1, 2])
+    >>> sufficient_stats(sets.rename(columns={"n_tosses": "n"}))
+    Traceback (most recent call last):
+    ...
+    ValueError: the data frame has no column 'n_tosses' (its columns: ['heads', 'n']); ...
+
+    A Dask DataFrame (here from pandas; ``dd.read_parquet`` gives one from files):
+
+    >>> import dask
+    >>> import dask.dataframe as dd
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     stats = sufficient_stats(dd.from_pandas(sets, npartitions=2))
+    >>> stats.counts
+    array([1, 1, 1, 2])
+    """
+    import pandas as pd  # a DataFrame was passed, so pandas is installed
+
+    columns = [str(c) for c in frame.columns]
+    if "heads" not in columns:
+        raise ValueError(
+            f"the data frame must have a column 'heads' (one heads count per set), but its columns "
+            f"are {columns}."
+        )
+    has_lengths = "n_tosses" in columns
+    if has_lengths and n_tosses is not None:
+        raise TypeError(
+            "n_tosses must be left out when the data frame has an n_tosses column (it holds the set "
+            f"lengths), but got n_tosses = {n_tosses!r}."
+        )
+    if not has_lengths:
+        if n_tosses is None:
+            raise ValueError(
+                f"the data frame has no column 'n_tosses' (its columns: {columns}); add one with each "
+                "set's length, or pass n_tosses=<int> when all sets are equally long."
+            )
+        if isinstance(n_tosses, bool) or not isinstance(n_tosses, numbers.Integral):
+            raise TypeError(
+                "n_tosses must be an int (the length of every set) for a data frame without an "
+                f"n_tosses column, but got {n_tosses!r} ({type(n_tosses).__name__})."
+            )
+    used = ["heads", "n_tosses"] if has_lengths else ["heads"]
+    for name in used:
+        dtype = frame.dtypes[name]
+        if not pd.api.types.is_numeric_dtype(dtype):
+            raise TypeError(f"the data frame's column {name!r} must hold numbers, but has dtype {dtype}.")
+    if not hasattr(type(frame), "__dask_graph__"):  # pandas: in memory
+        heads = _column_values(frame, "heads", pd)
+        lengths = _column_values(frame, "n_tosses", pd) if has_lengths else n_tosses
+        return _reduce(*check_sets(heads, lengths), inverse=False)[0]
+    dask, _ = _import_dask()
+    summarise = dask.delayed(_summarise_partition, pure=True)
+    # Selecting the columns first lets read_parquet read only them.
+    partitions = frame[used].to_delayed()
+    parts = [summarise(part, None if has_lengths else n_tosses, p) for p, part in enumerate(partitions)]
+    return _add_up(parts, dask)
 
 
 # ---------------------------------------------------------------------------
@@ -219,6 +338,36 @@ def _summarise(heads, n_tosses, offset):
     h, n = check_sets(heads, n_tosses, offset=offset)
     stats = _reduce(h, n, inverse=False)[0]
     return stats.heads, np.asarray(stats.n_tosses, dtype=np.int64), stats.counts.astype(np.int64, copy=False)
+
+
+def _column_values(frame, name, pd):
+    """A numeric column of a pandas frame as a NumPy array; a missing value is an error."""
+    column = frame[name]
+    missing = column.isna().to_numpy()
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        label = column.index[i]
+        label = label.item() if isinstance(label, np.generic) else label
+        raise ValueError(
+            f"the data frame's column {name!r} has a missing value in row {i} (index label "
+            f"{label!r}); drop or fill such rows first."
+        )
+    values = column.to_numpy()
+    if values.dtype == object:  # a nullable extension type (Int64, Float64, boolean) with no NA
+        values = column.to_numpy(dtype=column.dtype.numpy_dtype)
+    return values
+
+
+def _summarise_partition(part, n_tosses, index):
+    """One partition of a Dask DataFrame -> its summary; errors name the partition."""
+    import pandas as pd
+
+    try:
+        heads = _column_values(part, "heads", pd)
+        lengths = _column_values(part, "n_tosses", pd) if n_tosses is None else n_tosses
+        return _summarise(heads, lengths, 0)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{exc} (in partition {index} of the data frame; rows count from its start)") from None
 
 
 def _merge(*summaries):

@@ -1,13 +1,18 @@
-"""EM at scale: sufficient statistics computed with Dask, and exactness on sets of a million tosses."""
+"""EM at scale: sufficient statistics computed with Dask (arrays, data frames, Parquet, a real cluster),
+and exactness on sets of a million tosses."""
 
 import math
+import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from decimal import Decimal, localcontext
 
 import dask
 import dask.array as da
+import dask.dataframe as dd
 import numpy as np
+import pandas as pd
 import pytest
 
 from coinem_helpers import (
@@ -249,3 +254,143 @@ def test_em_on_a_million_tosses_equals_high_precision_em():
     np.testing.assert_allclose(result.log_likelihood_history, lls, rtol=1e-13)
     # Non-trivial: the estimates moved, and the two coins are told apart.
     assert abs(result.thetas[0] - start[0]) > 1e-4 and result.thetas[1] - result.thetas[0] > 1e-3
+
+
+# ---------------------------------------------------------------------------
+# Data frames: pandas in memory, Dask partition by partition, Parquet on disk
+# ---------------------------------------------------------------------------
+
+
+def unequal_sets(n_sets, seed):
+    rng = np.random.default_rng(seed)
+    n = rng.choice(np.array([5, 10, 40], dtype=np.int16), size=n_sets)
+    heads = rng.binomial(n, np.where(rng.random(n_sets) < 0.4, 0.3, 0.7)).astype(np.int16)
+    return heads, n
+
+
+def test_a_pandas_frame_gives_the_in_memory_stats():
+    heads, n = unequal_sets(5000, seed=3)
+    expected = sufficient_stats(heads, n)
+    frame = pd.DataFrame({"label": "x", "n_tosses": n, "heads": heads})  # other columns are ignored
+    assert_same_stats(sufficient_stats(frame), expected)
+    # Nullable integers without missing values, and whole-number floats, as in memory.
+    assert_same_stats(sufficient_stats(frame.astype({"heads": "Int64", "n_tosses": "Int32"})), expected)
+    assert_same_stats(sufficient_stats(frame.astype({"heads": float})), expected)
+    # Equally long sets: the length may be given instead of a column.
+    equal = pd.DataFrame({"heads": heads[n == 10]})
+    assert_same_stats(sufficient_stats(equal, 10), sufficient_stats(heads[n == 10], 10))
+
+
+@pytest.mark.parametrize(
+    "frame, n_tosses, error, message",
+    [
+        (pd.DataFrame({"head": [1], "n_tosses": [5]}), None, ValueError,
+         r"must have a column 'heads' .* but its columns are \['head', 'n_tosses'\]"),
+        (pd.DataFrame({"heads": [1], "n": [5]}), None, ValueError,
+         r"has no column 'n_tosses' \(its columns: \['heads', 'n'\]\)"),
+        (pd.DataFrame({"heads": [1], "n_tosses": [5]}), 5, TypeError, "n_tosses must be left out"),
+        (pd.DataFrame({"heads": [1]}), [5], TypeError, "n_tosses must be an int"),
+        (pd.DataFrame({"heads": ["1"], "n_tosses": [5]}), None, TypeError, "column 'heads' must hold numbers"),
+        (pd.DataFrame({"heads": [1.0, np.nan], "n_tosses": [5, 5]}, index=[10, 11]), None, ValueError,
+         r"column 'heads' has a missing value in row 1 \(index label 11\)"),
+        (pd.DataFrame({"heads": [1, 6], "n_tosses": [5, 5]}), None, ValueError,
+         r"heads cannot exceed n_tosses, but got heads\[1\] = 6"),
+        (pd.DataFrame({"heads": [], "n_tosses": []}), None, ValueError, "at least one set"),
+    ],
+)
+def test_bad_frames_are_clear_errors(frame, n_tosses, error, message):
+    with pytest.raises(error, match=message):
+        sufficient_stats(frame, n_tosses)
+    with pytest.raises(error, match=message):  # the same from a Dask DataFrame
+        sufficient_stats(dd.from_pandas(frame, npartitions=1), n_tosses)
+
+
+def test_a_dask_frame_is_summarised_partition_by_partition():
+    heads, n = unequal_sets(20_000, seed=4)
+    frame = pd.DataFrame({"heads": heads, "n_tosses": n})
+    expected = sufficient_stats(heads, n)
+    assert_same_stats(sufficient_stats(dd.from_pandas(frame, npartitions=13)), expected)
+    # An error names the partition and the row's position in it.
+    frame.loc[15_000, "heads"] = 41
+    with pytest.raises(ValueError, match=r"heads cannot exceed n_tosses, .* \(in partition \d+ of the data frame"):
+        sufficient_stats(dd.from_pandas(frame, npartitions=13))
+
+
+def write_parquet(directory, heads, n, n_files):
+    directory.mkdir()
+    for i, (h, m) in enumerate(zip(np.array_split(heads, n_files), np.array_split(n, n_files))):
+        # Small row groups: several partitions per file when split_row_groups is on.
+        pd.DataFrame({"heads": h, "n_tosses": m}).to_parquet(directory / f"part-{i:03d}.parquet", row_group_size=50_000)
+    return directory
+
+
+def test_parquet_files_read_with_dask_give_the_in_memory_stats(tmp_path):
+    heads, n = unequal_sets(200_000, seed=5)
+    path = write_parquet(tmp_path / "sets", heads, n, n_files=4)
+    frame = dd.read_parquet(path, columns=["heads", "n_tosses"])
+    assert frame.npartitions >= 4
+    assert_same_stats(sufficient_stats(frame), sufficient_stats(heads, n))
+
+
+# ---------------------------------------------------------------------------
+# A real cluster: dask.distributed, worker processes, on loopback
+# ---------------------------------------------------------------------------
+
+N_CLUSTER = 2_000_000
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes of one thread each, started and closed here."""
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as local, Client(local) as client:
+        yield client
+
+
+@contextmanager
+def on_the_cluster(client):
+    """Run Dask on the cluster and check that both worker processes did work."""
+    from dask.distributed import get_task_stream
+
+    with dask.config.set(scheduler="distributed"), get_task_stream(client) as tasks:
+        yield
+    workers = {task["worker"] for task in tasks.data}
+    assert workers == set(client.scheduler_info()["workers"]), workers
+    assert os.getpid() not in client.run(os.getpid).values()  # processes, not threads of ours
+
+
+def test_cluster_heads_give_the_in_memory_stats_and_em(cluster):
+    rng = np.random.default_rng(6)
+    heads = rng.binomial(20, np.where(rng.random(N_CLUSTER) < 0.5, 0.3, 0.7)).astype(np.uint8)
+    with on_the_cluster(cluster):
+        stats = sufficient_stats(da.from_array(heads, chunks=50_000), 20)  # 40 chunks
+    assert_same_stats(stats, sufficient_stats(heads, 20))
+    a = em(heads, 20, [0.4, 0.6], learn_weights=True)
+    b = em(stats, thetas=[0.4, 0.6], learn_weights=True)
+    np.testing.assert_array_equal(a.thetas_history, b.thetas_history)
+    np.testing.assert_array_equal(a.weights_history, b.weights_history)
+    assert a.log_likelihood == b.log_likelihood
+
+
+def test_cluster_tosses_chunked_by_sets_give_the_in_memory_stats(cluster):
+    # Generated on the workers, chunk by chunk; rows also split in two chunks.
+    rng = da.random.default_rng(7)
+    coin = rng.random((N_CLUSTER, 1), chunks=(100_000, 1)) < 0.5
+    tosses = rng.random((N_CLUSTER, 4), chunks=(100_000, 2)) < da.where(coin, 0.3, 0.7)
+    with on_the_cluster(cluster):
+        stats = sufficient_stats(tosses)
+    in_memory = tosses.compute()  # the same seeded chunks, here with the synchronous scheduler
+    assert_same_stats(stats, sufficient_stats(count_heads(in_memory), 4))
+    assert stats.n_sets == N_CLUSTER
+
+
+def test_cluster_reads_parquet_and_gives_the_in_memory_stats(cluster, tmp_path):
+    heads, n = unequal_sets(N_CLUSTER // 4, seed=8)
+    path = write_parquet(tmp_path / "sets", heads, n, n_files=5)
+    with on_the_cluster(cluster):
+        stats = sufficient_stats(dd.read_parquet(path))
+    assert_same_stats(stats, sufficient_stats(heads, n))
+    np.testing.assert_array_equal(em(stats, thetas=[0.4, 0.6]).thetas, em(heads, n, [0.4, 0.6]).thetas)
