@@ -18,14 +18,17 @@ with no binomial coefficient, exactly as in Do & Batzoglou (2008).
   :math:`T_k = \sum_i r_{ik} (n_i - h_i)`, then
   :math:`\theta_k = H_k / (H_k + T_k)` and :math:`w_k = \frac1N \sum_i r_{ik}`.
 
-Everything is computed in log space (:func:`scipy.special.xlogy` and
-``numpy.logaddexp``), so sets of a million tosses neither underflow nor give
-NaN.  EM depends on the data only through the distinct ``(heads, n_tosses)``
-pairs and how often each occurs (:func:`sufficient_stats`); every function
-here accepts such a summary in place of per-set data, and :func:`em` reduces
-the data to it once, so an iteration costs O(distinct pairs x coins).
+Everything is computed in log space, in one kernel that compares the coins
+by log-ratios before anything large is formed, so responsibilities, weights,
+lower bound and log-likelihood stay exact to rounding for sets of up to
+2**53 tosses (longer sets are refused: float64 cannot count them exactly).
+EM depends on the data only through the distinct ``(heads, n_tosses)`` pairs
+and how often each occurs (:func:`sufficient_stats`); every function here
+accepts such a summary in place of per-set data, and :func:`em` reduces the
+data to it once, so an iteration costs O(distinct pairs x coins).
 """
 
+import math
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -144,12 +147,7 @@ def _reduce(heads, n, inverse=True):
         if n >= 4 * heads.size:
             pair_h, index, counts = np.unique(heads, return_inverse=True, return_counts=True)
             return SufficientStats(pair_h, np.full(pair_h.size, n), counts), index
-        counts = np.bincount(heads, minlength=n + 1)
-        if counts.all():
-            return SufficientStats(np.arange(n + 1), np.full(n + 1, n), counts), heads
-        key = np.flatnonzero(counts)
-        stats = SufficientStats(key, np.full(key.size, n), counts[key])
-        return stats, _pair_index(key, counts.size, heads) if inverse else None
+        return _from_table(np.bincount(heads, minlength=n + 1), heads, n, inverse)
     # One integer key per (n_tosses, heads) pair, ordered like the pairs.
     width = int(heads.max()) + 1
     n_max = int(n.max())
@@ -167,6 +165,40 @@ def _reduce(heads, n, inverse=True):
     used = np.flatnonzero(counts)
     stats = SufficientStats(used % width, used // width, counts[used])
     return stats, _pair_index(used, counts.size, key) if inverse else None
+
+
+def _from_table(counts, heads, n, inverse=True):
+    """Summary and per-set pair index from the heads counts ``0..n`` of sets of ``n`` tosses."""
+    if counts.all():
+        return SufficientStats(np.arange(n + 1), np.full(n + 1, n), counts), heads
+    key = np.flatnonzero(counts)
+    stats = SufficientStats(key, np.full(key.size, n), counts[key])
+    return stats, _pair_index(key, counts.size, heads) if inverse else None
+
+
+def _checked_table(heads, n_tosses):
+    """The usual case checked and counted in one pass, or None to take the general route.
+
+    Many equally long sets as an int64 array: ``np.bincount`` refuses a
+    negative count and a count above ``n_tosses`` makes its table too long,
+    so it does the range check of :func:`check_sets` while counting.  Any
+    failure goes the general route, which names the culprit.
+    """
+    if not (
+        type(heads) is np.ndarray
+        and heads.dtype == np.int64
+        and heads.ndim == 1
+        and type(n_tosses) is int
+        and 0 < n_tosses < 4 * heads.size
+    ):
+        return None
+    try:
+        counts = np.bincount(heads, minlength=n_tosses + 1)
+    except ValueError:  # a negative count
+        return None
+    if counts.size != n_tosses + 1:  # a count above n_tosses
+        return None
+    return _from_table(counts, heads, n_tosses)
 
 
 def _pair_index(used, table_size, key):
@@ -217,7 +249,8 @@ def sufficient_stats(heads, n_tosses=None):
         return sufficient_stats_frame(heads, n_tosses)
     if _is_dask(heads) or _is_dask(n_tosses):
         shape_h, shape_n = getattr(heads, "shape", None), getattr(n_tosses, "shape", ())
-        if isinstance(shape_h, tuple) and len(shape_h) == 1 and isinstance(shape_n, tuple) and shape_n not in ((), shape_h):
+        one_d = isinstance(shape_h, tuple) and len(shape_h) == 1 and isinstance(shape_n, tuple)
+        if one_d and shape_n not in ((), shape_h):
             raise ValueError(
                 f"n_tosses must be an int or have one entry per set ({shape_h[0]}), "
                 f"but got shape {shape_n}."
@@ -269,16 +302,15 @@ def _total(x, counts, axis=0):
 # ---------------------------------------------------------------------------
 
 
-def _tails(h, n):
-    return n - h if isinstance(n, np.ndarray) else n - h
+def _log_kernel(design, thetas, log_w, want_log=True, positive_weights=False):
+    r"""The one log-space kernel: posteriors and log evidence, one column per row of data.
 
-
-def _log_kernel(heads_f, tails_f, thetas, log_w):
-    r"""The one log-space kernel: log posteriors and log evidence of each row.
-
-    Returns ``(log_post, log_px)``: ``log_post[i, k] = log r_ik`` (``-inf``
-    for a coin that cannot produce the set; the whole row ``-inf`` for a
-    set no coin can produce) and ``log_px[i] = log p(x_i)``.
+    ``design`` is the (2, n_rows) array of heads and tails (floats) and
+    ``log_w`` the (n_coins,) log weights.  Returns ``(post, log_px)``: ``post``
+    of shape (n_coins, n_rows) holds ``log r_ik`` when ``want_log`` (``-inf``
+    for a coin that cannot produce the set; a whole column of ``-inf`` for a
+    set no coin can produce), else ``r_ik`` itself; ``log_px[i] = log p(x_i)``.
+    ``positive_weights=True`` promises that no weight is 0 (skips a check).
 
     Sets of 10^15 tosses have log-probabilities near -10^15, where one unit
     in the last place is 0.125: adding ``log w`` (about -0.7) to them, or
@@ -288,38 +320,95 @@ def _log_kernel(heads_f, tails_f, thetas, log_w):
     :math:`\log p(x_i \mid k) - \log p(x_i \mid 0) = h_i \log(\theta_k/\theta_0)
     + t_i \log((1-\theta_k)/(1-\theta_0))`, each log a ``log1p`` of a small
     relative difference, so coins with equal thetas compare as exactly equal
-    and close coins keep their relative precision.  The row maximum is
+    and close coins keep their relative precision.  The column maximum is
     removed, then ``log w`` added to numbers of order 1, and only the
     evidence gets the large common part.  A theta of 0 or 1 (whose logs are
     infinite) takes the direct route through
-    :func:`~scipy.special.xlogy`, where 0 * log 0 = 0.
+    :func:`~scipy.special.xlogy`, where 0 * log 0 = 0.  The layout (coins
+    by rows of data) lets :func:`_run_em` call this once per iteration as a
+    handful of NumPy calls on small arrays.
     """
-    h = heads_f[:, None]
-    t = tails_f[:, None]
-    inner = (thetas > 0) & (thetas < 1)
-    if inner.all():
-        theta0 = thetas[0]
-        a = _log_ratio(thetas, theta0)  # log(theta_k / theta_0)
-        b = _log_ratio(1.0 - thetas, 1.0 - theta0, thetas, theta0)  # log((1 - theta_k) / (1 - theta_0))
-        rel = h * a + t * b
-        top = rel.max(axis=1)
-        base = heads_f * np.log(theta0) + tails_f * np.log1p(-theta0) + top
-        rel -= top[:, None]
+    t = thetas.tolist()  # a few coins: Python floats are quicker than NumPy calls here
+    inner = all(0.0 < tk < 1.0 for tk in t)
+    if inner:
+        t0 = t[0]
+        # Rows 0..K-1: log(theta_k/theta_0), log((1-theta_k)/(1-theta_0)); row K: coin 0's own logs.
+        rows = [(_log_ratio(tk, t0, tk - t0), _log_ratio(1.0 - tk, 1.0 - t0, t0 - tk)) for tk in t]
+        rows.append((math.log(t0), math.log1p(-t0)))
+        full = np.array(rows) @ design
+        rel = full[:-1]
+        top = _over_coins(np.maximum, rel)
+        base = full[-1]
+        base += top
     else:
-        rel = xlogy(h, thetas) + xlog1py(t, -thetas)
-        top = rel.max(axis=1)
-        # A set no coin can produce has a row of -inf: keep it -inf, not NaN.
-        top = np.where(np.isneginf(top), 0.0, top)
+        rel = xlogy(design[0], thetas[:, None]) + xlog1py(design[1], -thetas[:, None])
+        top = _over_coins(np.maximum, rel)
+        # A set no coin can produce has a column of -inf: keep it -inf, not NaN.
+        top[np.isneginf(top)] = 0.0
         base = top
-        rel -= top[:, None]
-    rel += log_w  # log w (-inf for a weight of 0) joins numbers of order 1
-    lse = np.logaddexp.reduce(rel, axis=1)
+    rel -= top
+    rel += log_w[:, None]  # log w (-inf for a weight of 0) joins numbers of order 1
+    post = np.exp(rel)
+    total = _over_coins(np.add, post)
+    # The coin of a column's maximum contributes exp(log w) = w, so the sum is
+    # positive whenever all thetas are inside (0, 1) and no weight is 0; only a
+    # zero weight (with underflow) or an impossible set can make it 0.
+    if (inner and positive_weights) or np.count_nonzero(total) == total.size:
+        log_total = np.log(total)
+        log_px = base + log_total
+        if not want_log:
+            post /= total
+            return post, log_px
+        rel -= log_total
+        return rel, log_px
+    lse = np.logaddexp.reduce(rel, axis=0)  # the careful route, for the rare column above
     log_px = base + lse
-    impossible = np.isneginf(lse)
-    if impossible.any():
-        lse = np.where(impossible, 0.0, lse)
-    rel -= lse[:, None]
-    return rel, log_px
+    lse[np.isneginf(lse)] = 0.0
+    rel -= lse
+    if want_log:
+        return rel, log_px
+    return np.exp(rel, out=rel), log_px
+
+
+def _over_coins(ufunc, a):
+    """``ufunc.reduce(a, axis=0)``; for two coins one binary call, which is several times quicker."""
+    if a.shape[0] == 2:
+        return ufunc(a[0], a[1])
+    return ufunc.reduce(a, axis=0)
+
+
+def _log_ratio(x, x0, diff):
+    """log(x / x0) for positive floats, given ``diff = x - x0`` formed as exactly as possible.
+
+    Close to x0 it is a log1p of the relative difference, so a tiny change
+    keeps its digits (for x = 1 - p the caller passes p0 - p: rounding
+    1 - p would hide it); far from x0 the plain difference of logs is as
+    accurate and cannot reach log1p(-1).
+    """
+    if abs(diff) < 0.5 * x0:
+        return math.log1p(diff / x0)
+    return math.log(x) - math.log(x0)
+
+
+def _log_weights(weights):
+    if np.count_nonzero(weights) == weights.size:
+        return np.log(weights)
+    with np.errstate(divide="ignore"):  # a coin with weight 0 has log weight -inf
+        return np.log(weights)
+
+
+def _design(h, n):
+    """Heads and tails of each row as a (2, n_rows) float array (exact up to 2**53)."""
+    design = np.empty((2, h.size))
+    design[0] = h
+    np.subtract(n, h, out=design[1], casting="unsafe")
+    return design
+
+
+def _log_posterior(h, n, thetas, weights):
+    """``(log r, log p(x_i))`` of each row, from per-row heads and tosses; log r is (n_rows, n_coins)."""
+    log_post, log_px = _log_kernel(_design(h, n), thetas, _log_weights(weights))
+    return log_post.T, log_px
 
 
 def _log_joint(h, n, thetas, weights):
@@ -332,36 +421,6 @@ def _log_joint(h, n, thetas, weights):
     h = h[:, None]
     tails = n[:, None] - h if isinstance(n, np.ndarray) else n - h
     return xlogy(h, thetas) + xlog1py(tails, -thetas) + _log_weights(weights)
-
-
-def _log_ratio(x, x0, p=None, p0=None):
-    """log(x / x0), accurate when x is close to x0 (a log1p of the relative difference).
-
-    ``x - x0`` is computed from ``p - p0`` when given (for x = 1 - p, whose
-    rounding would otherwise hide a tiny difference).  Far from x0 the
-    plain difference of logs is as accurate and cannot hit log1p(-1).
-    """
-    diff = (x - x0) if p is None else (p0 - p)
-    close = np.abs(diff) < 0.5 * x0
-    with np.errstate(divide="ignore"):
-        far = np.log(x) - np.log(x0)
-    return np.where(close, np.log1p(np.where(close, diff, 0.0) / x0), far)
-
-
-def _log_weights(weights):
-    with np.errstate(divide="ignore"):  # a coin with weight 0 has log weight -inf
-        return np.log(weights)
-
-
-def _floats(h, n):
-    """Heads and tails of each row as float arrays (exact up to 2**53)."""
-    return h.astype(float), np.asarray(_tails(h, n), dtype=float)
-
-
-def _log_posterior(h, n, thetas, weights):
-    """``(log r, log p(x_i))`` of each row, from per-row heads and tosses."""
-    heads_f, tails_f = _floats(h, n)
-    return _log_kernel(heads_f, tails_f, thetas, _log_weights(weights))
 
 
 class _ImpossibleSetError(ValueError):
@@ -383,9 +442,9 @@ class _ImpossibleSetError(ValueError):
 
 def _responsibilities(h, n, thetas, weights):
     """Responsibilities and log p(x_i) of each row; raises if a set is impossible."""
-    log_post, log_px = _log_posterior(h, n, thetas, weights)
+    resp_t, log_px = _log_kernel(_design(h, n), thetas, _log_weights(weights), want_log=False)
     _raise_if_impossible(log_px, h, n, thetas, weights)
-    return np.exp(log_post, out=log_post), log_px
+    return np.ascontiguousarray(resp_t.T), log_px
 
 
 def _raise_if_impossible(log_px, h, n, thetas, weights):
@@ -441,7 +500,7 @@ def log_likelihood(heads, n_tosses=None, thetas=None, weights=None, *, binomial_
     check_bool(binomial_coefficient, "binomial_coefficient")
     log_px = _log_posterior(h, n, thetas, weights)[1]
     if binomial_coefficient:
-        log_px = log_px + _log_binomial_terms(*_floats(h, n))
+        log_px = log_px + _log_binomial_terms(_design(h, n))
     return float(_total(log_px, counts))
 
 
@@ -743,13 +802,13 @@ def log_binomial_coefficients(heads, n_tosses=None):
     True
     """
     h, n, counts = _data(heads, n_tosses)
-    return float(_total(_log_binomial_terms(*_floats(h, n)), counts))
+    return float(_total(_log_binomial_terms(_design(h, n)), counts))
 
 
-def _log_binomial_terms(heads_f, tails_f):
+def _log_binomial_terms(design):
     # log C(n, h) = -log(n + 1) - log B(h + 1, n - h + 1): betaln keeps its
     # precision for huge n, where a difference of gammaln values would cancel.
-    return -np.log1p(heads_f + tails_f) - betaln(heads_f + 1.0, tails_f + 1.0)
+    return -np.log1p(design[0] + design[1]) - betaln(design[0] + 1.0, design[1] + 1.0)
 
 
 # ---------------------------------------------------------------------------
@@ -878,6 +937,10 @@ def _prepare(heads, n_tosses):
     """Checked data as (heads, n_tosses, counts) of distinct pairs, plus each set's pair index."""
     if isinstance(heads, SufficientStats):
         return (*_data(heads, n_tosses), None)
+    table = _checked_table(heads, n_tosses)
+    if table is not None:
+        stats, inverse = table
+        return stats.heads, stats.n_tosses, stats.counts, inverse
     h, n = check_sets(heads, n_tosses)
     stats, inverse = _reduce(h, n)
     return stats.heads, stats.n_tosses, stats.counts, inverse
@@ -897,25 +960,34 @@ def _log_prior(thetas, weights, theta_prior, weight_prior):
 def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter, theta_prior=None, weight_prior=None):
     """The EM loop on distinct pairs; returns (EMResult with per-pair responsibilities, last change).
 
-    An iteration is a dozen NumPy calls on (n_pairs, n_coins) arrays,
-    whatever the number of sets: ``resp.T @ moments`` gives each coin's
+    An iteration is a few dozen NumPy calls on (n_coins, n_pairs) arrays,
+    whatever the number of sets: ``resp @ moments`` gives each coin's
     expected heads, tails and sets (the M-step) and :func:`_log_kernel` the
     E-step, the same kernel as :func:`e_step` and :func:`log_likelihood`.
     With priors the M-step gives the posterior mode (MAP-EM) and the
     stopping rule watches the log-posterior, which is what MAP-EM raises.
     """
-    heads_f, tails_f = _floats(h, n)
+    design = _design(h, n)
     counts_f = counts.astype(float)
-    moments = np.stack([counts_f * heads_f, counts_f * tails_f, counts_f], axis=1)  # (n_pairs, 3)
+    moments = np.stack([counts_f * design[0], counts_f * design[1], counts_f], axis=1)  # (n_pairs, 3)
     n_sets = float(counts_f.sum())
     a1, b1 = (0.0, 0.0) if theta_prior is None else (theta_prior[0] - 1.0, theta_prior[1] - 1.0)
     alpha1 = 0.0 if weight_prior is None else weight_prior - 1.0
     has_prior = theta_prior is not None or weight_prior is not None
+    lo = np.nextafter(0.0, 1.0) if a1 > 0 else 0.0
+    hi = np.nextafter(1.0, 0.0) if b1 > 0 else 1.0
+
+    fixed_log_w = None if learn_weights else _log_weights(weights)
+    fixed_positive = bool(weights.min() > 0)
 
     def e_step_pairs(thetas, weights):
-        log_post, log_px = _log_kernel(heads_f, tails_f, thetas, _log_weights(weights))
-        _raise_if_impossible(log_px, h, n, thetas, weights)
-        return np.exp(log_post, out=log_post), float(counts_f @ log_px)
+        log_w = _log_weights(weights) if fixed_log_w is None else fixed_log_w
+        positive = bool(weights.min() > 0) if fixed_log_w is None else fixed_positive
+        resp_t, log_px = _log_kernel(design, thetas, log_w, want_log=False, positive_weights=positive)
+        ll = float(counts_f @ log_px)
+        if ll == -np.inf:  # only then can some set be impossible
+            _raise_if_impossible(log_px, h, n, thetas, weights)
+        return resp_t, ll
 
     resp, ll = e_step_pairs(thetas, weights)
     obj = ll + _log_prior(thetas, weights, theta_prior, weight_prior) if has_prior else ll
@@ -923,14 +995,20 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter, theta_p
     thetas_hist, weights_hist, ll_hist, obj_hist = [thetas], [weights], [ll], [obj]
     converged, change = False, np.inf
     for _ in range(max_iter):
-        expected = resp.T @ moments  # columns: expected heads, tails, sets of each coin
-        num = expected[:, 0] + a1
-        den = expected[:, 0] + expected[:, 1] + (a1 + b1)
-        if np.count_nonzero(den > 0) == n_coins:
+        expected = resp @ moments  # (n_coins, 3), columns: expected heads, tails, sets of each coin
+        num = expected[:, 0] + a1 if theta_prior is not None else expected[:, 0]
+        den = expected[:, 0] + expected[:, 1]
+        if theta_prior is not None:
+            den += a1 + b1
+        if den.min() > 0:
             thetas = num / den
         else:
             # A coin no set belongs to (and no prior) has no data to move it: keep its theta.
             thetas = np.where(den > 0, num / np.where(den > 0, den, 1.0), thetas)
+        if theta_prior is not None:
+            # With a > 1 (b > 1) the mode lies strictly above 0 (below 1); keep it
+            # there when rounding would put it on the edge, where the prior is 0.
+            thetas = np.clip(thetas, lo, hi)
         if learn_weights:
             weights = (expected[:, 2] + alpha1) / (n_sets + n_coins * alpha1)
             weights = weights / weights.sum()  # sums to 1 to rounding, whatever the data size
@@ -956,12 +1034,12 @@ def _run_em(h, n, counts, thetas, weights, learn_weights, tol, max_iter, theta_p
         weights_history=np.array(weights_hist),
         log_likelihood_history=np.array(ll_hist),
         learn_weights=bool(learn_weights),
-        _pair_responsibilities=np.ascontiguousarray(resp),
+        _pair_responsibilities=np.ascontiguousarray(resp.T),
         theta_prior=theta_prior,
         weight_prior=weight_prior,
         log_posterior_history=np.array(obj_hist) if has_prior else None,
         n_sets=int(counts.sum()),
-        _log_binomial=float(counts_f @ _log_binomial_terms(heads_f, tails_f)),
+        _log_binomial=float(counts_f @ _log_binomial_terms(design)),
     )
     return result, change
 

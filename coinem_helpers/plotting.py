@@ -18,12 +18,19 @@ from typing import NamedTuple
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
-from matplotlib.colors import BoundaryNorm
+from matplotlib.colors import BoundaryNorm, is_color_like
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from scipy.special import xlog1py, xlogy
 
-from ._validation import as_numeric_array, check_positive_int, check_resp, check_sets, check_weights
+from ._validation import (
+    as_numeric_array,
+    check_bool,
+    check_positive_int,
+    check_resp,
+    check_sets,
+    check_weights,
+)
 from .core import EMResult, SufficientStats, _log_joint, sufficient_stats
 from .data import coin_name
 
@@ -86,6 +93,23 @@ def _axes(ax):
     ax.set_facecolor(BACKGROUND)
     ax.set_prop_cycle(color=PALETTE)
     return ax
+
+
+def _check_label(label, name="label"):
+    """A legend label: None or a string (matplotlib would print any object's repr)."""
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"{name} must be a string or None, but got {label!r} ({type(label).__name__}).")
+    return label
+
+
+def _check_color(color):
+    """None or anything matplotlib reads as a colour, checked here rather than deep in matplotlib."""
+    if color is not None and (isinstance(color, (bool, np.bool_)) or not is_color_like(color)):
+        raise ValueError(
+            f"color must be a matplotlib colour such as 'C0', '#0072B2' or (0, 0.45, 0.7), "
+            f"but got color = {color!r}."
+        )
+    return color
 
 
 def _check_labels(labels, n, name, default):
@@ -198,6 +222,9 @@ def plot_likelihood(heads, n_tosses, *, ax=None, label=None, relative=True, colo
     (0.8, 1.0)
     >>> plt.close(fig)
     """
+    label = _check_label(label)
+    color = _check_color(color)
+    relative = check_bool(relative, "relative")
     h = np.atleast_1d(as_numeric_array(heads, "heads"))
     h, n = check_sets(h, n_tosses)
     total_heads = int(h.sum())
@@ -542,6 +569,7 @@ def plot_em_path(
     else:
         history = None
     weights = check_weights(weights, 2)
+    colorbar = check_bool(colorbar, "colorbar")
     grid = check_positive_int(grid, "grid", minimum=3, maximum=MAX_GRID)  # 2 holds only 0 and 1
 
     theta = np.linspace(0.0, 1.0, grid)
@@ -634,6 +662,7 @@ def plot_convergence(log_likelihood_history, *, ax=None, label=None):
     """
     if isinstance(log_likelihood_history, EMResult):
         log_likelihood_history = log_likelihood_history.log_likelihood_history
+    label = _check_label(label)
     history = as_numeric_array(log_likelihood_history, "log_likelihood_history").astype(float)
     if history.ndim != 1 or history.size == 0:
         raise ValueError(

@@ -96,13 +96,32 @@ CALLS = {
     "count_heads": (ch.count_heads, dict(tosses="HTH")),
     "coin_name": (ch.coin_name, dict(k=1)),
     "simulate": (ch.simulate, dict(n_sets=3, n_tosses=5, thetas=[0.3, 0.7], weights=None, seed=0)),
-    "plot_likelihood": (plotting.plot_likelihood, dict(heads=[5, 7], n_tosses=N, relative=True)),
-    "plot_responsibilities": (plotting.plot_responsibilities, dict(resp=[[0.5, 0.5]] * 3, set_labels=None)),
+    "plot_likelihood": (
+        plotting.plot_likelihood,
+        dict(heads=[5, 7], n_tosses=N, ax=None, label=None, relative=True, color=None),
+    ),
+    "plot_responsibilities": (
+        plotting.plot_responsibilities,
+        dict(resp=[[0.5, 0.5]] * 3, ax=None, set_labels=None, coin_labels=None),
+    ),
     "plot_em_path": (
         plotting.plot_em_path,
-        dict(heads=H, n_tosses=N, thetas_history=[[0.6, 0.5]], weights=None, grid=11, levels=5),
+        dict(
+            heads=H,
+            n_tosses=N,
+            thetas_history=[[0.6, 0.5]],
+            weights=None,
+            ax=None,
+            grid=11,
+            levels=5,
+            result=None,
+            colorbar=True,
+        ),
     ),
-    "plot_convergence": (plotting.plot_convergence, dict(log_likelihood_history=[-3.0, -2.0, -1.9])),
+    "plot_convergence": (
+        plotting.plot_convergence,
+        dict(log_likelihood_history=[-3.0, -2.0, -1.9], ax=None, label=None),
+    ),
 }
 POSITIONAL = {"heads", "n_tosses", "thetas", "weights", "resp", "coins", "tosses", "k", "n_sets",
               "log_likelihood", "n_params", "counts", "log_likelihood_history"}
