@@ -388,7 +388,8 @@ def em_jacobian_rate(heads, n_tosses=None, thetas=None, weights=None, learn_weig
     Returns
     -------
     float
-        :math:`\lambda`, in [0, 1] at a fixed point.
+        :math:`\lambda`, in [0, 1) at a local maximum of the likelihood
+        (at a saddle point it can exceed 1: EM is pushed away from it).
 
     Raises
     ------
@@ -407,6 +408,12 @@ def em_jacobian_rate(heads, n_tosses=None, thetas=None, weights=None, learn_weig
     >>> rate = em_jacobian_rate(heads, n_tosses, result.thetas)
     >>> round(rate, 2), round(convergence_rate(result), 2)
     (0.41, 0.41)
+
+    Equal thetas are a fixed point too (a saddle on these data); there the
+    largest eigenvalue exceeds 1, so the smallest nudge grows:
+
+    >>> round(em_jacobian_rate(heads, n_tosses, [0.66, 0.66]), 2)
+    1.53
     """
     stats = _stats_of(heads, n_tosses)
     if thetas is None:

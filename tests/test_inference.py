@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coinem_helpers import (
     convergence_rate,
@@ -332,3 +334,37 @@ def test_rate_refusals_are_clear():
         convergence_rate(em(heads, n_tosses, fit.thetas, tol=0, max_iter=5))
     with pytest.raises(TypeError, match="EMResult"):
         convergence_rate([0.8, 0.5])
+
+
+# ---------------------------------------------------------------------------
+# The exact derivatives at any interior point, not only at a maximum
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    n_coins=st.integers(1, 3),
+    learn_weights=st.booleans(),
+)
+def test_information_and_jacobian_equal_finite_differences_anywhere(seed, n_coins, learn_weights):
+    from coinem_helpers.inference import _Pieces
+
+    rng = np.random.default_rng(seed)
+    n = rng.choice([3, 8, 25], size=40)
+    heads = rng.binomial(n, rng.uniform(0.1, 0.9))
+    thetas = rng.uniform(0.15, 0.85, n_coins)
+    weights = rng.dirichlet(np.full(n_coins, 5.0))
+    pieces = _Pieces(sufficient_stats(heads, n), thetas, weights, learn_weights)
+    info = pieces.complete_information() - pieces.missing_information()
+
+    def f(p):
+        th, w = unpack(p, n_coins, list(range(n_coins - 1)) if learn_weights else None)
+        return log_likelihood(heads, n, th, weights if w is None else w)
+
+    phi = np.concatenate([thetas, weights[:-1]]) if learn_weights else thetas
+    np.testing.assert_allclose(info, -fd_hessian(f, phi), rtol=1e-5, atol=1e-4 * np.abs(info).max())
+    jac = pieces.em_map_jacobian()[0]
+    np.testing.assert_allclose(
+        jac, fd_em_map_jacobian(heads, n, thetas, weights, learn_weights), rtol=1e-6, atol=1e-8
+    )
