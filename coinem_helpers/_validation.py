@@ -237,6 +237,11 @@ def check_positive_int(value, name, minimum=1, maximum=None):
 def check_tol(tol):
     if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
         raise TypeError(f"tol must be a number, but got {_short(tol)} ({type(tol).__name__}).")
+    if isinstance(tol, np.float16):
+        raise TypeError(
+            f"tol must be a float (float64), but got tol = np.float16({float(tol)!r}): float16 rounds "
+            "tolerances below 6e-8 to 0 (np.float16(1e-8) is 0.0); pass a Python float, e.g. tol=1e-8."
+        )
     value = float(tol)  # also a Fraction or a NumPy scalar
     if not (np.isfinite(value) and value >= 0):
         raise ValueError(f"tol must be a finite number >= 0, but got tol = {tol}.")

@@ -371,10 +371,16 @@ def _log_kernel(design, thetas, log_w, want_log=True, positive_weights=False):
 
 
 def _over_coins(ufunc, a):
-    """``ufunc.reduce(a, axis=0)``; for two coins one binary call, which is several times quicker."""
-    if a.shape[0] == 2:
-        return ufunc(a[0], a[1])
-    return ufunc.reduce(a, axis=0)
+    """``ufunc.reduce(a, axis=0)``; for a few coins, chained binary calls, which are quicker."""
+    k = a.shape[0]
+    if k == 1:
+        return a[0].copy()
+    if k > 8:
+        return ufunc.reduce(a, axis=0)
+    out = ufunc(a[0], a[1])
+    for row in a[2:]:
+        ufunc(out, row, out=out)
+    return out
 
 
 def _log_ratio(x, x0, diff):

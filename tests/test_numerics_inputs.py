@@ -52,6 +52,7 @@ REFUSED = [
     (lambda: em(H, True, [0.6, 0.5]), TypeError, r"n_tosses must hold numbers, not booleans"),
     (lambda: em(H, 10, [0.6, 0.5], learn_weights="False"), TypeError, r"learn_weights must be True or False.*'False'"),
     (lambda: em(H, 10, [0.6, 0.5], learn_weights=np.array([True, False])), TypeError, r"learn_weights must be"),
+    (lambda: em(H, 10, [0.6, 0.5], tol=np.float16(1e-8)), TypeError, r"tol must be a float.*np.float16\(0.0\)"),
     (lambda: simulate(3, 5, [0.3, 0.7], seed=-1), ValueError, r"seed must be a non-negative int.*seed = -1"),
     (lambda: em_restarts(H, 10, seed=-1), ValueError, r"seed must be a non-negative int.*seed = -1"),
     (lambda: em_restarts(H, 10, seed="abc"), TypeError, r"seed must be None, an int or a numpy.*'abc'"),
