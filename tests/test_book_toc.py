@@ -29,10 +29,12 @@ def page(docname: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_toc_lists_the_introduction_six_lessons_and_references():
+def test_toc_lists_the_introduction_six_lessons_an_appendix_and_the_back_matter():
     assert DOCNAMES[0] == "intro"
-    assert len(LESSONS) == 6
-    assert "references" in DOCNAMES
+    assert sum(name.split("/")[1][:2].isdigit() for name in LESSONS) == 6
+    assert "notebooks/A1_scale_and_original" in LESSONS
+    for back_matter in ("glossary", "api", "references"):
+        assert back_matter in DOCNAMES
     for name in DOCNAMES:
         assert (ROOT / f"{name}.md").is_file(), f"_toc.yml entry {name!r} has no {name}.md source"
 

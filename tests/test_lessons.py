@@ -13,7 +13,8 @@ import jupytext
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
+# The numbered lessons, then the appendix lessons (A1_..., same form, titled "Appendix A1: ...").
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md")) + sorted(NOTEBOOKS.glob("A[0-9]_*.md"))
 EXERCISE = re.compile(r"^```\{exercise\}.*\n:label: (?P<label>\S+)", re.MULTILINE)
 SOLUTION = re.compile(r"^```\{solution(?:-start)?\} (?P<label>\S+)\n:class: dropdown", re.MULTILINE)
 
@@ -25,9 +26,11 @@ def _markdown(nb):
 @pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_opens_with_title_objectives_prerequisites_and_time(source):
     nb = jupytext.read(source)
-    number = int(source.stem[:2])
     first = next(c for c in nb.cells if c.cell_type == "markdown")
-    assert first.source.startswith(f"# Lesson {number}: ")
+    if source.stem[0] == "A":
+        assert first.source.startswith(f"# Appendix {source.stem.split('_')[0]}: ")
+    else:
+        assert first.source.startswith(f"# Lesson {int(source.stem[:2])}: ")
     opening = _markdown(nb)[:4000]
     for promise in ("Learning objectives", "**Prerequisites:**", "**Estimated time:**"):
         assert promise in opening, f"{source.name} lacks {promise!r} near the top"
@@ -46,7 +49,7 @@ def test_at_least_three_exercises_each_with_a_dropdown_solution(source):
     solutions = [m["label"] for m in SOLUTION.finditer(text)]
     assert len(exercises) >= 3, f"{source.name} has {len(exercises)} exercises"
     assert len(set(exercises)) == len(exercises)
-    assert all(label.startswith(f"ex-{source.stem[:2]}-") for label in exercises)
+    assert all(label.startswith(f"ex-{source.stem.split('_')[0]}-") for label in exercises)
     assert sorted(solutions) == sorted(exercises), "every exercise needs exactly one solution"
 
 

@@ -172,10 +172,12 @@ def test_page_works_offline_as_a_reader_sees_it(visit, docname):
                                 ".map(e => e.getBoundingClientRect().height)")
         assert len(heights) == expected["widgets"] and min(heights) > 50, f"widget heights {heights}"
 
-    # Exercises: as many as in the source, numbered.
+    # Exercises: as many as in the source, numbered per lesson (Exercise 2.1, 2.2, ...; appendix A1.1, ...).
     titles = page.locator("div.exercise > .admonition-title").all_inner_texts()
     assert len(titles) == expected["exercises"]
-    assert all(re.match(r"Exercise \d+", t) for t in titles), titles
+    lesson = docname.split("/")[-1].split("_")[0].lstrip("0")
+    assert [re.match(r"Exercise (\w+)\.(\d+)", t).groups() if re.match(r"Exercise (\w+)\.(\d+)", t) else t
+            for t in titles] == [(lesson, str(k)) for k in range(1, len(titles) + 1)], titles
 
     # Solutions: as many as in the source, hidden until their toggle is clicked, then shown.
     solutions = page.locator("div.solution")
