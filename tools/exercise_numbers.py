@@ -15,8 +15,10 @@ Enabled in ``_config.yml`` (``sphinx.local_extensions``).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # the notebook converter imports lesson_number without Sphinx
+    from sphinx.application import Sphinx
 
 # A lesson's number: the digits (01 -> 1) or the appendix code (A1) that starts its file name.
 LESSON = re.compile(r"(?:^|/)(?:(?P<digits>\d+)|(?P<appendix>[A-Z]\d+))_[^/]*$")

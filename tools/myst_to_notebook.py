@@ -5,7 +5,7 @@ The MyST ``.md`` lessons are the source of the website, where Sphinx understands
 JupyterLab, Notebook 7, VS Code and Colab render only CommonMark with ``$`` maths and HTML, so the
 notebook a student opens gets the same content written in that language:
 
-* an exercise becomes a ``###`` heading "Exercise N: title" (numbered through the course, as on
+* an exercise becomes a ``###`` heading "Exercise L.N: title" (numbered per lesson, as on
   the website) followed by its statement;
 * an admonition becomes a block quote with a bold title; a dropdown becomes a ``<details>`` block;
 * a labelled equation gets ``\\tag{n}`` and ``{eq}`` references become "(n)", numbered in order on
@@ -36,6 +36,8 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
+
+from exercise_numbers import lesson_number  # the website's per-lesson numbering (a sibling module)
 
 __all__ = ["Course", "Lesson", "convert_markdown", "convert_notebook", "SOLUTION_TAG"]
 
@@ -97,7 +99,7 @@ class Lesson:
 
 
 class Course:
-    """Exercise numbers (through the whole course, in reading order, as on the website) and titles.
+    """Exercise numbers (per lesson, "2.1, 2.2, ...", as on the website) and titles.
 
     Parameters
     ----------
@@ -111,7 +113,7 @@ class Course:
     >>> course = Course([("01_a.md", ["```{exercise} Warm up\\n:label: ex-1\\n\\nDo it.\\n```"]),
     ...                  ("02_b.md", ["$$ x $$ (eq-b)", "```{exercise}\\n:label: ex-2\\n```"])])
     >>> course.exercises
-    {'ex-1': (1, 'Warm up'), 'ex-2': (2, '')}
+    {'ex-1': ('1.1', 'Warm up'), 'ex-2': ('2.1', '')}
     >>> course.lesson("02_b.md").equations
     {'eq-b': 1}
     """
@@ -122,7 +124,7 @@ class Course:
         self._equations: dict = {}
         self._targets: dict = {}
         for name, sources in lessons:
-            equations, targets = {}, {}
+            equations, targets, n_exercises = {}, {}, 0
             for source in sources:
                 for token, title in _walk_labels(PARSER.parse(source)):
                     if token.type == "math_block_label":
@@ -136,7 +138,8 @@ class Course:
                         _, argument = _directive(token)
                         label = _split_options(token.content)[0].get("label")
                         if label:
-                            self.exercises[label] = (len(self.exercises) + 1, argument)
+                            n_exercises += 1
+                            self.exercises[label] = (f"{lesson_number(name)}.{n_exercises}", argument)
                     elif token.type == "myst_target":
                         targets[token.content] = title
             self._equations[name] = equations
