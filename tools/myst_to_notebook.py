@@ -59,7 +59,7 @@ ADMONITIONS = {
 # The directive names jupytext leaves in Markdown cells to open and close a multi-cell solution.
 _START, _END = "solution-start", "solution-end"
 _MARK = re.compile(r"^\x00(?P<kind>start|end) (?P<label>.*)\x00$", re.MULTILINE)
-_LESSON_LINK = re.compile(r"^(?P<path>(?:[\w.-]+/)*\d\d_[\w-]+)\.md(?P<anchor>#.*)?$")
+_LESSON_LINK = re.compile(r"^(?P<path>(?:[\w.-]+/)*(?:\d\d|A\d+)_[\w-]+)\.md(?P<anchor>#.*)?$")
 
 
 @dataclass
@@ -78,6 +78,8 @@ class Lesson:
         Label of each ``(label)=`` target -> the text of the heading it names.
     bibliography : object, optional
         A pybtex ``BibliographyData`` for ``{cite}`` roles.
+    elsewhere : dict, optional
+        Label of each labelled equation of the other lessons -> ``(lesson file name, number)``.
     """
 
     path: str
@@ -85,12 +87,23 @@ class Lesson:
     exercises: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)
     bibliography: object = None
+    elsewhere: dict = field(default_factory=dict)
 
-    def equation(self, label: str) -> int:
+    def tag(self, label: str) -> int:
+        """The number of one of this lesson's own labelled equations."""
         if label not in self.equations:
-            raise ValueError(f"{self.path}: {{eq}}`{label}` names no labelled equation of this lesson "
-                             f"(known: {sorted(self.equations)})")
+            raise ValueError(f"{self.path}: equation label {label!r} is not numbered in this lesson")
         return self.equations[label]
+
+    def equation(self, label: str) -> str:
+        """"(n)" for an equation of this lesson; "(n)" linked to its notebook for another lesson's."""
+        if label in self.equations:
+            return f"({self.equations[label]})"
+        if label in self.elsewhere:
+            name, number = self.elsewhere[label]
+            return f"[({number})]({Path(name).stem}.ipynb)"
+        raise ValueError(f"{self.path}: {{eq}}`{label}` names no labelled equation of the course "
+                         f"(known here: {sorted(self.equations)})")
 
     def exercise(self, label: str) -> tuple[int, str]:
         if label not in self.exercises:
@@ -160,7 +173,10 @@ class Course:
         if name not in self._equations:
             raise ValueError(f"lesson {name!r} is not part of the course (known: {sorted(self._equations)})")
         targets = {label: title for targets in self._targets.values() for label, title in targets.items()}
-        return Lesson(name, dict(self._equations[name]), dict(self.exercises), targets, self.bibliography)
+        elsewhere = {label: (other, number) for other, equations in self._equations.items() if other != name
+                     for label, number in equations.items()}
+        return Lesson(name, dict(self._equations[name]), dict(self.exercises), targets, self.bibliography,
+                      elsewhere)
 
 
 def _walk_labels(tokens):
@@ -242,7 +258,7 @@ def _render_directive(name: str, argument: str, content: str, lesson: Lesson) ->
         return _blockquote(argument or ADMONITIONS[name], convert_markdown(body, lesson))
     if name == "math":
         label = options.get("label")
-        tag = f" \\tag{{{lesson.equation(label)}}}" if label else ""
+        tag = f" \\tag{{{lesson.tag(label)}}}" if label else ""
         return f"$$\n{body.strip()}{tag}\n$$"
     if name in ("code-block", "code", "sourcecode"):
         return _fenced(body, argument)
@@ -285,7 +301,7 @@ def _render_role(name: str, content: str, lesson: Lesson) -> str:
     explicit = re.match(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", content, flags=re.S)
     text, target = (explicit["text"], explicit["target"]) if explicit else (None, content)
     if name == "eq":
-        return f"({lesson.equation(target)})"
+        return lesson.equation(target)
     if name in ("ref", "numref"):
         if target in lesson.exercises:
             number, title = lesson.exercises[target]
@@ -334,7 +350,9 @@ def _rewrite_inline(text: str, inline, lesson: Lesson) -> str:
             continue
         if child.type == "myst_role":
             name = child.meta["name"]
-            pattern = re.compile(r"\{" + re.escape(name) + r"\}(`+)" + re.escape(child.content) + r"\1")
+            # The parser folds a line break inside a role into a space; the source keeps it.
+            body = r"\s+".join(re.escape(word) for word in child.content.split())
+            pattern = re.compile(r"\{" + re.escape(name) + r"\}(`+)\s*" + body + r"\s*\1")
             replacement = _render_role(name, child.content, lesson)
         elif child.type == "link_open" and _lesson_href(child.attrs.get("href", "")) != child.attrs["href"]:
             href = child.attrs["href"]
@@ -396,7 +414,7 @@ def convert_markdown(source: str, lesson: Lesson) -> str:
         if token.type in ("fence", "colon_fence") and _directive(token)[0]:
             replacement = _render_directive(*_directive(token), token.content, lesson)
         elif token.type == "math_block_label":
-            replacement = f"$$\n{token.content.strip()} \\tag{{{lesson.equation(token.info.strip())}}}\n$$"
+            replacement = f"$$\n{token.content.strip()} \\tag{{{lesson.tag(token.info.strip())}}}\n$$"
         elif token.type in ("myst_target", "myst_line_comment"):
             replacement = ""  # labels and comments are for the website's cross-references
         elif token.type == "inline":
