@@ -118,7 +118,9 @@ def run_axe(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"), rules: dict
         pytest.fail(f"{AXE_JS.relative_to(ROOT)} is missing: `make book` fetches it from npm")
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(path=str(AXE_JS))
-    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
+    # preload: axe would re-fetch the stylesheets with XHR, which file:// pages refuse (CORS).
+    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"],
+               "preload": False}
     if rules:
         options["rules"] = rules
     result = page.evaluate("options => axe.run(document, options)", options)

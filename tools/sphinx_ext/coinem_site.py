@@ -30,6 +30,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 
 # The FontAwesome script the theme puts in every page's <head>.
 FONTAWESOME_SCRIPT = re.compile(r'[ \t]*<script src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
@@ -108,10 +109,42 @@ def name_search_button_by_its_text(page: str) -> str:
     return SEARCH_BUTTON.sub(r"\1", page)
 
 
+WIDGET_VIEW = '<script type="application/vnd.jupyter.widget-view+json">'
+SKIP_LINK = '<div id="pst-skip-link" class="skip-link d-print-none"><a href="#main-content">'
+EXPLORER_ID = "coinem-explorer"
+
+
+def add_skip_link_to_the_explorer(page: str) -> str:
+    """On a page with an explorer, a second skip link jumps over the lesson to its first explorer.
+
+    A keyboard reader otherwise tabs through the navigation, the header buttons, and every copy
+    button and equation link of the lesson before it (WCAG 2.4.1, bypass blocks).
+
+    Examples
+    --------
+    >>> page = SKIP_LINK + 'Skip</a></div> <div class="cell_output x">' + WIDGET_VIEW + '{}</script></div>'
+    >>> fixed = add_skip_link_to_the_explorer(page)
+    >>> fixed.count('href="#coinem-explorer">Skip to the explorer</a>'), fixed.count('<div id="coinem-explorer" tabindex="-1" class="cell_output x">')
+    (1, 1)
+    """
+    view = page.find(WIDGET_VIEW)
+    output = page.rfind('<div class="cell_output', 0, view)
+    skip = page.find(SKIP_LINK)
+    if view < 0 or output < 0 or skip < 0:
+        return page
+    page = (page[:output] + f'<div id="{EXPLORER_ID}" tabindex="-1" class="cell_output'
+            + page[output + len('<div class="cell_output'):])
+    end = page.find("</div>", skip) + len("</div>")
+    link = (f'<div id="coinem-skip-explorer" class="skip-link d-print-none">'
+            f'<a href="#{EXPLORER_ID}">Skip to the explorer</a></div>')
+    return page[:end] + link + page[end:]
+
+
 def postprocess(page: str, icons: bool) -> str:
     """Every fix to a rendered page, in order."""
     if icons:
         page = drop_fontawesome_script(page)
+    page = add_skip_link_to_the_explorer(page)
     return name_search_button_by_its_text(name_buttons_by_their_text(fix_bibliography_roles(page)))
 
 
@@ -147,7 +180,7 @@ def plain(title: str) -> str:
 
 
 def add_index_entries(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: put each term of ``coinem_index_terms`` where the course defines it.
+    """Put each term of ``coinem_index_terms`` where the course defines it.
 
     ``coinem_index_terms`` maps a term to ``[docname, words of the section title]`` (an empty
     title means the top of the page).
@@ -170,10 +203,44 @@ def add_index_entries(app: Sphinx, doctree: nodes.document) -> None:
         doctree.note_explicit_target(target)
 
 
+def mathjax_only_where_needed(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """``html-page-context``, after Sphinx's MathJax handler: no MathJax (1.2 MB) on a page
+    without formulas. Sphinx counts a page's toctree children, so the introduction, whose
+    toctree lists the lessons, would load it for nothing. Explorers may typeset their labels,
+    so a page with widgets keeps it."""
+    body = context.get("body", "")
+    if 'class="math' in body or "application/vnd.jupyter.widget-view+json" in body:
+        return
+    mathjax = app.config.mathjax_path
+    scripts = context.get("script_files") or []
+    scripts[:] = [s for s in scripts
+                  if not (str(getattr(s, "filename", s) or "").endswith(mathjax)
+                          or str(getattr(s, "attributes", {}).get("body", "")).startswith("window.MathJax"))]
+
+
+class IndexTerms(SphinxTransform):
+    """Runs ``add_index_entries`` before Sphinx collects the index (``SphinxDomains``, 850)."""
+
+    default_priority = 840
+
+    def apply(self, **kwargs) -> None:
+        add_index_entries(self.app, self.document)
+
+
+def drop_fullscreen_button(app: Sphinx, config) -> None:
+    """``config-inited``: no full-screen button. Browsers have one (F11), it means nothing on a
+    phone, and it is one more Tab stop before the lesson on every page. Jupyter Book writes
+    ``html_theme_options`` itself, so the option is set here rather than in ``_config.yml``."""
+    config.html_theme_options = {**(config.html_theme_options or {}), "use_fullscreen_button": False}
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("coinem_index_terms", {}, "env", types=[dict])
     app.add_css_file("coinem-site.css")
     app.add_js_file("coinem-site.js", loading_method="defer")
+    app.connect("config-inited", drop_fullscreen_button)
     app.connect("builder-inited", wrap_renderer)
-    app.connect("doctree-read", add_index_entries)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_transform(IndexTerms)
+    app.connect("html-page-context", mathjax_only_where_needed, priority=900)
+    # env_version: bump it when the doctree changes made here change, so Sphinx re-reads pages.
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
