@@ -43,6 +43,10 @@ BOOK = HERE.parent
 OUT = BOOK / "_build" / "slides"
 OFFLINE = "offline"  # folder of the fetched assets, relative to the decks
 SLIDE_HEIGHT = 560  # px of content a reveal.js slide (960 x 700) holds, with a margin for error
+IMAGE_HEIGHT = 340  # px: the deck's CSS caps a figure at this height (slides_template)
+# px: an explorer at the 80 % the deck's CSS draws it at is 430-570 px tall; planned as a
+# whole slide, so that it never shares one with more than its own short code cell.
+EXPLORER_HEIGHT = SLIDE_HEIGHT
 
 
 # --------------------------------------------------------------------------- MyST -> Markdown
@@ -237,13 +241,13 @@ def markdown_height(markdown: str) -> int:
 
 
 def image_height(data: dict) -> int:
-    """Displayed height of a PNG output: scaled to the slide's width, at most 400 px (the deck's CSS)."""
+    """Displayed height of a PNG output: scaled to the slide's width, at most IMAGE_HEIGHT."""
     png = data.get("image/png")
     if not png:
         return 300
     with Image.open(io.BytesIO(base64.b64decode(png))) as image:
         width, height = image.size
-    return min(400, int(height * min(1.0, 900 / width)))
+    return min(IMAGE_HEIGHT, int(height * min(1.0, 900 / width)))
 
 
 def cell_height(cell) -> int:
@@ -255,7 +259,7 @@ def cell_height(cell) -> int:
         if any(key.startswith("image/") for key in data):
             height += image_height(data)
         elif "application/vnd.jupyter.widget-view+json" in data:
-            height += 150
+            height += EXPLORER_HEIGHT
         else:
             text = output.get("text", "") or data.get("text/plain", "")
             height += 16 + 19 * min(text.count("\n") + 1, 25)
