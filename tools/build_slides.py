@@ -295,6 +295,35 @@ def split_long_markdown(nb) -> None:
     nb.cells = cells
 
 
+def split_tall_code_cells(nb) -> None:
+    """A code cell whose code and outputs together are taller than a slide (a long plotting cell
+    and its figure) becomes two: the code, then its outputs alone on the next slide.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\\n" * 30, outputs=[
+    ...     nbformat.v4.new_output("display_data", data={"image/png": ""})])])
+    >>> split_tall_code_cells(nb)
+    >>> [(len(c.outputs), c.metadata.get("tags", []), c.metadata.get("slideshow")) for c in nb.cells]
+    [(0, [], None), (1, ['remove-input'], {'slide_type': 'subslide'})]
+    """
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "slideshow" in cell.metadata or not cell.get("outputs") \
+                or cell_height(cell) <= SLIDE_HEIGHT:
+            cells.append(cell)
+            continue
+        code = nbformat.from_dict(dict(cell))
+        code.outputs = []
+        outputs = nbformat.from_dict(dict(cell))
+        outputs.metadata = dict(cell.metadata, tags=[*cell.metadata.get("tags", []), "remove-input"],
+                                slideshow={"slide_type": "subslide"})
+        if "id" in cell:
+            outputs.id = f"{cell.id}-outputs"  # cell ids are unique in a notebook
+        cells += [code, outputs]
+    nb.cells = cells
+
+
 def assign_slide_types(nb) -> None:
     """Give every cell without ``slideshow`` metadata a slide type (see the module docstring)."""
     used = 0
@@ -325,6 +354,7 @@ def to_slides(nb, bibliography, first_exercise: int = 1) -> int:
     ctx = Context(markdown, bibliography, first_exercise)
     # Slide types first: they look at the MyST (headings, exercise and solution directives).
     split_long_markdown(nb)
+    split_tall_code_cells(nb)
     assign_slide_types(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
