@@ -108,7 +108,8 @@ def measure(browser, url: str, widgets: int) -> dict:
     context.close()
     files = {k: v for k, v in sizes.items() if k != "blocked"}
     return {"requests": len(files), "raw": sum(v[0] for v in files.values()),
-            "gzip": sum(v[1] for v in files.values()), "blocked": sizes.get("blocked", 0), **timing}
+            "gzip": sum(v[1] for v in files.values()), "blocked": sizes.get("blocked", 0), **timing,
+            "files": files}
 
 
 def widget_count(docname: str) -> int:
@@ -120,7 +121,7 @@ def table(rows: list[tuple[str, dict]]) -> str:
     lines = ["| page | requests | transferred (raw) | transferred (gzip) | load (ms) | interactive (ms) "
              "| blocking (ms) | layout shift |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows:
-        lines.append(f"| {name} | {r['requests']} | {r['raw'] / 1e6:.2f} MB | {r['gzip'] / 1e6:.2f} MB "
+        lines.append(f"| {name} | {r['requests']:.0f} | {r['raw'] / 1e6:.2f} MB | {r['gzip'] / 1e6:.2f} MB "
                      f"| {r['load']:.0f} | {r['interactive']:.0f} | {r['blocking']:.0f} | {r['shift']:.3f} |")
     return "\n".join(lines)
 
@@ -157,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
             for docname in DOCNAMES:
                 runs = [measure(browser, f"{base}/{docname}.html", widget_count(docname)) for _ in range(args.runs)]
-                median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                median = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "files"}
+                median["files"] = runs[0]["files"]
                 if median["blocked"]:
                     sys.exit(f"{docname} asked for {median['blocked']} off-site resources")
                 rows.append((docname, median))
@@ -168,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         server.shutdown()
     lessons = [r for n, r in rows if n.startswith("notebooks/")]
     heaviest = max(r["gzip"] for r in lessons)
+    name, worst = max(((n, r) for n, r in rows if n.startswith("notebooks/")), key=lambda nr: nr[1]["gzip"])
+    biggest = sorted(worst["files"].items(), key=lambda kv: -kv[1][1])[:6]
+    breakdown = "\n".join(f"| `{url.split('/', 3)[-1].split('?')[0]}` | {raw / 1e3:.0f} kB | {packed / 1e3:.0f} kB |"
+                          for url, (raw, packed) in biggest)
     slowest = max(r["interactive"] - r["load"] for r in lessons)
     text = (f"## Page weight and time to interactive (`bench/page_weight.py`)\n\n"
             f"Each page of `_build/html` served on localhost, loaded cold by Chromium at 1366x900; median of "
@@ -176,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             f"after load.\n\n{table(rows)}\n\n"
             f"Heaviest lesson: {heaviest / 1e6:.2f} MB gzipped "
             f"({'meets' if heaviest <= 1e6 else 'misses'} the 1.0 MB target); longest wait from `load` to "
-            f"interactive: {slowest:.0f} ms.")
+            f"interactive: {slowest:.0f} ms.\n\nThe largest files of {name}:\n\n"
+            f"| file | raw | gzip |\n|---|---:|---:|\n{breakdown}")
     print("\n" + text)
     if args.results:
         record(args.results, text)
