@@ -8,8 +8,9 @@ from playwright.sync_api import sync_playwright
 from sitekit import CHROMIUM_FLAGS, Visit, built_pages, find_chromium
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole test session (starting it takes a second or two)."""
     executable = find_chromium()
     if executable is None:
         message = ("\n" + "!" * 78 + "\n!!! BROWSER TESTS NOT RUN: Chromium is not installed, so nobody checked "
@@ -30,8 +31,8 @@ def browser():
 def visit(browser):
     visits = []
 
-    def open_page(docname, color_scheme="light"):
-        visits.append(Visit(browser, docname, color_scheme))
+    def open_page(docname, color_scheme="light", viewport=None):
+        visits.append(Visit(browser, docname, color_scheme, viewport))
         return visits[-1]
 
     yield open_page

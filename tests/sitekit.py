@@ -16,6 +16,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+# axe-core, fetched from npm by `make book` (tools/build_book.py) for the accessibility tests.
+AXE_JS = ROOT / "_build" / "offline" / "tests" / "axe-core" / "axe.min.js"
+# The screens the site is checked on: a laptop, a phone, and the narrowest phone in use.
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844},
+             "small": {"width": 320, "height": 640}}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL_URL = re.compile(r"^(file|data|blob|about):")
@@ -68,10 +73,11 @@ def find_chromium() -> str | None:
 class Visit:
     """A page opened from disk in a fresh browser context, recording everything that went wrong."""
 
-    def __init__(self, browser, docname: str, color_scheme: str):
+    def __init__(self, browser, docname: str, color_scheme: str, viewport: dict | None = None):
         self.docname = docname
         self.problems: list[str] = []
-        self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(color_scheme=color_scheme,
+                                           viewport=viewport or {"width": 1280, "height": 900})
         self.context.route("**/*", self._only_local)
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
@@ -100,3 +106,26 @@ class Visit:
 
     def close(self):
         self.context.close()
+
+
+def run_axe(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"), rules: dict | None = None) -> list[dict]:
+    """The axe-core violations of ``page`` for the WCAG ``tags``: ``[{id, impact, nodes: [...]}]``.
+
+    axe is injected from the copy ``make book`` fetched (never a CDN); ``rules`` turns single
+    rules on or off, e.g. ``{"label-content-name-mismatch": {"enabled": True}}``.
+    """
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS.relative_to(ROOT)} is missing: `make book` fetches it from npm")
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(path=str(AXE_JS))
+    # preload: axe would re-fetch the stylesheets with XHR, which file:// pages refuse (CORS).
+    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"],
+               "preload": False}
+    if rules:
+        options["rules"] = rules
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [" ".join(n["target"][0] if isinstance(n["target"][0], list) else n["target"])
+                       + ": " + (n.get("failureSummary") or "").replace("\n", " ")[:200]
+                       for n in v["nodes"]]}
+            for v in result["violations"]]

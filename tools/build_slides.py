@@ -43,6 +43,10 @@ BOOK = HERE.parent
 OUT = BOOK / "_build" / "slides"
 OFFLINE = "offline"  # folder of the fetched assets, relative to the decks
 SLIDE_HEIGHT = 560  # px of content a reveal.js slide (960 x 700) holds, with a margin for error
+IMAGE_HEIGHT = 340  # px: the deck's CSS caps a figure at this height (slides_template)
+# px: an explorer at the 80 % the deck's CSS draws it at is 430-570 px tall; planned as a
+# whole slide, so that it never shares one with more than its own short code cell.
+EXPLORER_HEIGHT = SLIDE_HEIGHT
 
 
 # --------------------------------------------------------------------------- MyST -> Markdown
@@ -237,13 +241,13 @@ def markdown_height(markdown: str) -> int:
 
 
 def image_height(data: dict) -> int:
-    """Displayed height of a PNG output: scaled to the slide's width, at most 400 px (the deck's CSS)."""
+    """Displayed height of a PNG output: scaled to the slide's width, at most IMAGE_HEIGHT."""
     png = data.get("image/png")
     if not png:
         return 300
     with Image.open(io.BytesIO(base64.b64decode(png))) as image:
         width, height = image.size
-    return min(400, int(height * min(1.0, 900 / width)))
+    return min(IMAGE_HEIGHT, int(height * min(1.0, 900 / width)))
 
 
 def cell_height(cell) -> int:
@@ -255,7 +259,7 @@ def cell_height(cell) -> int:
         if any(key.startswith("image/") for key in data):
             height += image_height(data)
         elif "application/vnd.jupyter.widget-view+json" in data:
-            height += 150
+            height += EXPLORER_HEIGHT
         else:
             text = output.get("text", "") or data.get("text/plain", "")
             height += 16 + 19 * min(text.count("\n") + 1, 25)
@@ -291,6 +295,35 @@ def split_long_markdown(nb) -> None:
     nb.cells = cells
 
 
+def split_tall_code_cells(nb) -> None:
+    """A code cell whose code and outputs together are taller than a slide (a long plotting cell
+    and its figure) becomes two: the code, then its outputs alone on the next slide.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\\n" * 30, outputs=[
+    ...     nbformat.v4.new_output("display_data", data={"image/png": ""})])])
+    >>> split_tall_code_cells(nb)
+    >>> [(len(c.outputs), c.metadata.get("tags", []), c.metadata.get("slideshow")) for c in nb.cells]
+    [(0, [], None), (1, ['remove-input'], {'slide_type': 'subslide'})]
+    """
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "slideshow" in cell.metadata or not cell.get("outputs") \
+                or cell_height(cell) <= SLIDE_HEIGHT:
+            cells.append(cell)
+            continue
+        code = nbformat.from_dict(dict(cell))
+        code.outputs = []
+        outputs = nbformat.from_dict(dict(cell))
+        outputs.metadata = dict(cell.metadata, tags=[*cell.metadata.get("tags", []), "remove-input"],
+                                slideshow={"slide_type": "subslide"})
+        if "id" in cell:
+            outputs.id = f"{cell.id}-outputs"  # cell ids are unique in a notebook
+        cells += [code, outputs]
+    nb.cells = cells
+
+
 def assign_slide_types(nb) -> None:
     """Give every cell without ``slideshow`` metadata a slide type (see the module docstring)."""
     used = 0
@@ -321,6 +354,7 @@ def to_slides(nb, bibliography, first_exercise: int = 1) -> int:
     ctx = Context(markdown, bibliography, first_exercise)
     # Slide types first: they look at the MyST (headings, exercise and solution directives).
     split_long_markdown(nb)
+    split_tall_code_cells(nb)
     assign_slide_types(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":

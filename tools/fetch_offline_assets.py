@@ -79,6 +79,16 @@ ASSETS = (
     Asset("reveal.js@4", "reveal.js", ("slides",),
           ("dist/reveal.css", "dist/reveal.js", "dist/theme/*.css", "dist/theme/fonts/**",
            "plugin/notes/**")),
+    # Build-time only, never loaded by a page as is: the SVGs of the few FontAwesome icons the
+    # theme draws (tools/build_book.py turns them into one small stylesheet instead of the
+    # theme's 1.5 MB icon script), and axe-core, which the accessibility tests inject.
+    Asset("@fortawesome/fontawesome-free@6", "fontawesome", ("icons",),
+          tuple(f"svgs/{icon}.svg" for icon in (
+              "solid/bars", "solid/list", "solid/magnifying-glass", "solid/sun", "solid/moon",
+              "solid/circle-half-stroke", "solid/arrow-up", "solid/angle-left", "solid/angle-right",
+              "solid/download", "solid/expand", "solid/file", "solid/file-pdf", "solid/code",
+              "solid/rocket", "brands/github"))),
+    Asset("axe-core@4.14", "axe-core", ("tests",), ("axe.min.js",)),
 )
 
 
