@@ -6,8 +6,10 @@ browser context each time), and measures:
 
 * **transfer**: the sum over every request of the page of its body's gzip size (level 6, what a
   web server would send) and its raw size;
-* **interactive**: milliseconds from navigation start until every explorer on the page is drawn
-  with its sliders (as many explorer roots as the page has widget views, each with a slider);
+* **ready**: milliseconds from navigation start until every explorer on the page is in the DOM
+  with its sliders and their handlers (as many explorer roots as the page has widget views, each
+  with three sliders or more), seen by a MutationObserver installed before the page's first byte;
+  also DOMContentLoaded and load, for context (a main thread busy with MathJax delays input too);
 * **CLS**: the page's cumulative layout shift over the load (Chromium's ``layout-shift`` entries);
 * **heights**: each explorer's drawn height at 1366, 800 and 390 px wide (the loader reserves
   these, see ``RESERVE`` in tools/book_static/coinem-explorers.js).
@@ -47,6 +49,19 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadR
 """
 # Explorers drawn: the old site (ipywidgets manager) shows noUi slider handles beside the view; ours
 # shows native range inputs inside it.
+# Checked by a MutationObserver in the page from its first byte, so the time is when the DOM got
+# there, not when a (busy) main thread next let Playwright poll.
+READY_INIT = """
+window.__ready = null;
+const __check = () => {
+  if (window.__ready !== null) return;
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const roots = document.querySelectorAll('.coinem').length;
+  const sliders = document.querySelectorAll('.coinem input[type=range], .widget-slider .noUi-handle').length;
+  if (views > 0 && roots >= views && sliders >= 3 * views) window.__ready = performance.now();
+};
+new MutationObserver(__check).observe(document, {childList: true, subtree: true});
+"""
 READY = """() => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
   const roots = document.querySelectorAll('.coinem').length;
@@ -71,12 +86,16 @@ def load_once(browser, url: str) -> dict:
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
                   else r.abort())
     context.add_init_script(CLS_INIT)
+    context.add_init_script(READY_INIT)
     page = context.new_page()
     responses = []
     page.on("response", lambda r: r.url.startswith("http://127.0.0.1") and responses.append(r))
     page.goto(url, wait_until="load")
-    ready = page.wait_for_function(READY, polling="raf", timeout=30_000).json_value()
+    page.wait_for_function(READY, timeout=30_000)
     page.wait_for_timeout(1500)  # late requests (fonts, MathJax extensions) and shifts
+    ready = page.evaluate("() => window.__ready")
+    timing = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                           " return [n.domContentLoadedEventEnd, n.loadEventEnd]; }")
     sizes = []
     for response in responses:
         try:
@@ -88,7 +107,7 @@ def load_once(browser, url: str) -> dict:
     views = page.evaluate("() => document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length")
     context.close()
     return {"raw": sum(r for r, _ in sizes), "gzip": sum(g for _, g in sizes), "requests": len(sizes),
-            "ready_ms": ready, "cls": cls, "explorers": views}
+            "ready_ms": ready or 0, "dcl_ms": timing[0], "load_ms": timing[1], "cls": cls, "explorers": views}
 
 
 def heights(browser, url: str) -> dict:
@@ -113,7 +132,8 @@ def main(argv=None) -> int:
     server = serve(args.site)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"site: {args.site}  (median of {args.runs} cold loads, 1366x900)")
-    print(f"{'page':28s} {'explorers':>9s} {'requests':>8s} {'raw kB':>8s} {'gzip kB':>8s} {'ready ms':>9s} {'CLS':>6s}")
+    print(f"{'page':28s} {'explorers':>9s} {'requests':>8s} {'raw kB':>8s} {'gzip kB':>8s} {'ready ms':>9s} "
+          f"{'DCL ms':>7s} {'load ms':>7s} {'CLS':>6s}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for lesson in LESSONS:
@@ -121,7 +141,7 @@ def main(argv=None) -> int:
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             ready = f"{med['ready_ms']:.0f}" if med["explorers"] else "–"
             print(f"{lesson:28s} {med['explorers']:9.0f} {med['requests']:8.0f} {med['raw'] / 1e3:8.0f} "
-                  f"{med['gzip'] / 1e3:8.0f} {ready:>9s} {med['cls']:6.3f}")
+                  f"{med['gzip'] / 1e3:8.0f} {ready:>9s} {med['dcl_ms']:7.0f} {med['load_ms']:7.0f} {med['cls']:6.3f}")
         for lesson in LESSONS:
             if "01_" in lesson or "02_" in lesson or "04_" in lesson:
                 print(f"explorer heights (px) on {lesson} at 1366/800/390 wide: {heights(browser, base + lesson + '.html')}")

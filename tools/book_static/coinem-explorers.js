@@ -16,13 +16,13 @@
   var STATE = "application/vnd.jupyter.widget-state+json";
   var VIEW = "application/vnd.jupyter.widget-view+json";
   var here = document.currentScript ? document.currentScript.src.replace(/[^\/]*([?#].*)?$/, "") : "";
-  // Heights (px) each explorer takes once drawn, in the book's column: wide (>= 992 px window,
-  // side by side), medium and phone (stacked). Measured in Chromium (bench/explorer_load.py
-  // prints them); the box is held at least this tall until the explorer is in it.
+  // Heights (px) each explorer takes once drawn in the book's column, for windows at least 576 px
+  // wide and for phones. Measured in Chromium by bench/explorer_load.py (which prints them); the
+  // box is held this tall until the explorer is in it, so nothing below it moves.
   var RESERVE = {
-    estep: [452, 760, 800],
-    em: [640, 1150, 1030],
-    simulator: [560, 770, 800],
+    estep: [460, 478],
+    em: [929, 950],
+    simulator: [643, 649],
   };
 
   var state = null;
@@ -46,32 +46,6 @@
     }
   }
 
-  // Reserve each explorer's height as the parser meets its view script (before first paint).
-  var style = document.createElement("style");
-  style.textContent = Object.keys(RESERVE).map(function (kind) {
-    var h = RESERVE[kind];
-    var sel = ".coinem-reserve-" + kind;
-    return sel + "{min-height:" + h[0] + "px}" +
-      "@media (max-width: 991.98px){" + sel + "{min-height:" + h[1] + "px}}" +
-      "@media (max-width: 575.98px){" + sel + "{min-height:" + h[2] + "px}}";
-  }).join("\n");
-  document.head.appendChild(style);
-
-  function reserve(script) {
-    var entry = viewOf(script);
-    if (isOurs(entry) && script.parentElement) {
-      script.parentElement.classList.add("coinem-reserve-" + entry.state.kind);
-    }
-  }
-  var observer = new MutationObserver(function (records) {
-    records.forEach(function (record) {
-      record.addedNodes.forEach(function (node) {
-        if (node.nodeName === "SCRIPT" && node.type === VIEW) reserve(node);
-      });
-    });
-  });
-  observer.observe(document.documentElement, { childList: true, subtree: true });
-
   /** Just enough of a widget model for an anywidget view: its saved state, and change events. */
   function Model(attrs) {
     this.attrs = Object.assign({}, attrs);
@@ -93,14 +67,42 @@
   Model.prototype.save_changes = function () {}; // no kernel to tell
   Model.prototype.send = function () {};
 
+  // The module, evaluated at once: our explorers module imports nothing and only exports, so
+  // without its `export` keywords it is the body of a function returning its default export.
+  // Evaluated now, an explorer is drawn while the parser is at it, before the page's deferred
+  // scripts (MathJax, the theme) take the main thread for seconds. Any other module (one with
+  // imports, say) goes through import() instead, which waits its turn behind them.
   var modules = {};
-  function importModule(source) {
-    if (!modules[source]) {
-      var url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-      modules[source] = import(url).then(function (m) { return m.default || m; });
+  function evaluateNow(source) {
+    if (/^\s*import[\s{*"']/m.test(source)) return null;
+    try {
+      var body = '"use strict";\n' + source.replace(/^export default /m, "return ")
+        .replace(/^export (async function|function|const|let|class) /gm, "$1 ");
+      return new Function(body)(); // eslint-disable-line no-new-func
+    } catch (err) {
+      return null;
     }
-    return modules[source];
   }
+  /** Call back with the module's default export: now if it could be evaluated now, else later. */
+  function withModule(source, callback) {
+    if (!modules[source]) {
+      var now = evaluateNow(source);
+      if (now && typeof now.render === "function") {
+        modules[source] = { now: now };
+      } else {
+        var url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+        modules[source] = { later: import(url).then(function (m) { return m.default || m; }) };
+      }
+    }
+    var fail = function (err) { console.error("coinem: could not draw the explorer", err); };
+    if (!callback) return;
+    if (modules[source].now) {
+      try { callback(modules[source].now); } catch (err) { fail(err); }
+    } else {
+      modules[source].later.then(callback).catch(fail);
+    }
+  }
+
   var styles = {};
   function addCss(css) {
     if (!css || styles[css]) return;
@@ -110,28 +112,32 @@
     document.head.appendChild(node);
   }
 
-  function renderAll() {
-    observer.disconnect();
-    var scripts = Array.prototype.slice.call(document.querySelectorAll('script[type="' + VIEW + '"]'));
-    var entries = scripts.map(viewOf);
-    if (!entries.every(isOurs)) {
-      loadFullManager();
-      return;
-    }
-    scripts.forEach(function (script, i) {
-      var entry = entries[i];
-      var host = document.createElement("div");
-      host.className = "coinem-widget";
-      script.parentElement.insertBefore(host, script);
-      addCss(entry.state._css);
-      importModule(entry.state._esm).then(function (widget) {
-        widget.render({ model: new Model(entry.state), el: host });
-        host.dataset.coinemReady = "true";
-        script.parentElement.classList.remove("coinem-reserve-" + entry.state.kind);
-      }).catch(function (err) {
-        console.error("coinem: could not draw the explorer", err);
-      });
+  /** Give the view script's box the explorer's height, then draw the explorer into it. */
+  function mount(script) {
+    if (script.coinemMounted || !script.parentElement) return;
+    var entry = viewOf(script); // undefined while the parser has not yet written its text
+    if (!isOurs(entry)) return;
+    script.coinemMounted = true;
+    var box = script.parentElement;
+    var kind = entry.state.kind;
+    box.classList.add("coinem-reserve-" + kind);
+    // The ipywidgets manager's own classes (what the book's CSS and tests know a widget by).
+    var area = document.createElement("div");
+    area.className = "widget-subarea coinem-subarea";
+    var host = document.createElement("div");
+    host.className = "jupyter-widgets coinem-widget";
+    area.appendChild(host);
+    box.insertBefore(area, script);
+    withModule(entry.state._esm, function (widget) {
+      widget.render({ model: new Model(entry.state), el: host });
+      host.dataset.coinemReady = "true";
+      if (window.performance && performance.mark) performance.mark("coinem-explorer-drawn");
+      box.classList.remove("coinem-reserve-" + kind);
     });
+  }
+
+  function mountAll() {
+    Array.prototype.forEach.call(document.querySelectorAll('script[type="' + VIEW + '"]'), mount);
   }
 
   /** A page with other widgets than ours: the ipywidgets manager draws them all. */
@@ -147,9 +153,44 @@
     })(0);
   }
 
+  // Ours only (anywidget models of kind estep/em/simulator, and their layouts): draw each explorer
+  // as soon as the parser has written its view script, without waiting for the page's deferred
+  // scripts (MathJax, the theme). Anything else: the ipywidgets manager draws the whole page.
+  var entries = Object.keys(models()).map(function (id) { return models()[id]; });
+  var ours = entries.some(isOurs) && entries.every(function (e) {
+    return isOurs(e) || e.model_module === "@jupyter-widgets/base";
+  });
+  if (!ours) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadFullManager);
+    else loadFullManager();
+    return;
+  }
+  entries.filter(isOurs).forEach(function (e) {
+    addCss(e.state._css); // styles in place before the first explorer is drawn
+    withModule(e.state._esm);
+  });
+  var style = document.createElement("style");
+  style.textContent = Object.keys(RESERVE).map(function (kind) {
+    var sel = ".coinem-reserve-" + kind;
+    return sel + "{min-height:" + RESERVE[kind][0] + "px}" +
+      "@media (max-width: 575.98px){" + sel + "{min-height:" + RESERVE[kind][1] + "px}}";
+  }).join("\n");
+  document.head.appendChild(style);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", renderAll);
+    var observer = new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        record.addedNodes.forEach(function (node) {
+          var script = node.nodeType === 3 ? node.parentNode : node;
+          if (script && script.nodeName === "SCRIPT" && script.type === VIEW) mount(script);
+        });
+      });
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true });
+    document.addEventListener("DOMContentLoaded", function () {
+      observer.disconnect();
+      mountAll();
+    });
   } else {
-    renderAll();
+    mountAll();
   }
 })();
