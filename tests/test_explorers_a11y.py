@@ -229,3 +229,27 @@ def test_the_page_draws_its_explorers_with_the_small_loader(visit, kind):
 def test_pages_without_explorers_do_not_load_the_loader():
     html = (HTML / "notebooks" / "03_m_step.html").read_text(encoding="utf-8")
     assert "widget-view+json" not in html and "coinem-explorers.js" not in html
+
+
+def test_a_page_with_another_widget_gets_the_full_manager(visit):
+    """The loader draws only our explorers; a page holding any other widget is left to ipywidgets."""
+    import json
+
+    source = (HTML / "notebooks" / "02_e_step.html").read_text(encoding="utf-8")
+    match = re.search(r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', source, re.S)
+    state = json.loads(match.group(2))
+    state["state"]["0123456789abcdef0123456789abcdef"] = {
+        "model_name": "FloatSliderModel", "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0",
+        "state": {"value": 0.5, "min": 0, "max": 1, "step": 0.1, "description": "other"}}
+    page = source.replace(match.group(0), match.group(1) + json.dumps(state) + match.group(3))
+    other = HTML / "notebooks" / "_other_widget_test.html"
+    other.write_text(page, encoding="utf-8")
+    try:
+        page_visit = visit("notebooks/_other_widget_test")
+        page_visit.page.wait_for_function("() => Array.from(document.scripts).some(s => /embed-amd/.test(s.src))")
+        # The manager, not our loader, draws the explorer (inside its own widget area).
+        expect(page_visit.page.locator(".coinem-estep")).to_have_count(1, timeout=30_000)
+        assert page_visit.page.locator(".coinem-subarea").count() == 0
+        assert not [p for p in page_visit.problems if "coinem" in p]
+    finally:
+        other.unlink()
