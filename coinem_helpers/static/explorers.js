@@ -237,6 +237,15 @@ function listen(model, names, callback) {
 
 let uid = 0;
 
+/** JupyterLab's notebook takes the arrows, Enter, Space... for its own commands (and cancels
+ * the slider's step): keys pressed on our controls stay with them (Escape still leaves). */
+function keepKeys(node) {
+  node.dataset.lmSuppressShortcuts = "true"; // Lumino's opt-out of its keyboard shortcuts
+  node.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" && event.key !== "Tab") event.stopPropagation();
+  });
+}
+
 /** A scrolling box a keyboard can reach and a screen reader can name (WCAG 2.1.1). */
 function region(node, label) {
   node.tabIndex = 0;
@@ -256,6 +265,7 @@ function snap(c, v) {
  * Moving one sets the model's trait of the same name (a kernel, if any, hears of it). */
 function sliders(model, root) {
   const box = el("div", "coinem-controls");
+  keepKeys(box);
   const id = `coinem-${(uid += 1)}`;
   const inputs = (model.get("controls") || []).map((c) => {
     const rowEl = el("div", "coinem-control");
@@ -466,6 +476,7 @@ function renderEM(model, root) {
   // Buttons: they only move `iteration`, which a link in the page keeps in
   // step with the iteration slider, so they work with or without a kernel.
   const bar = el("div", "coinem-buttons");
+  keepKeys(bar); // Enter and Space press the button, in JupyterLab too
   const buttons = {};
   [["step", "Step ▶"], ["run", "Run ▶▶"], ["reset", "Reset ⟲"]].forEach(([name, label]) => {
     const b = el("button", "coinem-button", label);
