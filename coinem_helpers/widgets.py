@@ -11,11 +11,16 @@ screen without a browser.
 
 They keep working without a kernel, on the course website: the view is an
 `anywidget <https://anywidget.dev>`_ whose small JavaScript module
-(``static/explorers.js``) draws the numbers Python sent and, when a control
-moves and no kernel answers, recomputes them in the browser with a line-by-line
-copy of the helpers (checked against them on shared test vectors).  The
-sliders drive the view through client-side links (:func:`ipywidgets.jslink`),
-which the static page runs on its own.  The toss simulator cannot re-run
+(``static/explorers.js``) draws its own sliders (native range inputs, named
+and announced for screen readers) and the numbers Python sent and, when a
+control moves and no kernel answers, recomputes them in the browser with a
+line-by-line copy of the helpers (checked against them on shared test
+vectors).  In Python each slider is a :class:`Control` whose ``value`` is
+linked to the view's trait of the same name, so ``explorer.theta_a.value =
+0.8`` moves the slider on screen and moving it on screen runs the helpers.
+The whole explorer is that one widget, so the static website renders it from
+the saved widget state with a small loader of its own
+(``tools/book_static/coinem-explorers.js``), not the whole ipywidgets manager.  The toss simulator cannot re-run
 NumPy's random generator in a browser, so it ships the uniform draws of each
 seed, reduced to where they fall on the slider's grid of theta values: exactly
 what :func:`~coinem_helpers.simulate` compares them with.
@@ -33,7 +38,6 @@ array([0.45, 0.8 , 0.73, 0.35, 0.65])
 from pathlib import Path
 
 import anywidget
-import ipywidgets as widgets
 import numpy as np
 import traitlets
 
@@ -41,7 +45,7 @@ from ._validation import as_numeric_array, check_positive_int, check_sets
 from .core import e_step, em, expected_counts, m_step, mle_known
 from .data import count_heads, paper_data, simulate
 
-__all__ = ["EMStepper", "EStepExplorer", "TossSimulator", "em_stepper", "estep_explorer", "toss_simulator"]
+__all__ = ["Control", "EMStepper", "EStepExplorer", "TossSimulator", "em_stepper", "estep_explorer", "toss_simulator"]
 
 _STATIC = Path(__file__).parent / "static"
 
@@ -200,10 +204,60 @@ def _landscape(heads, n_tosses):
 # ---------------------------------------------------------------------------
 
 
+class Control(traitlets.HasTraits):
+    """One slider of an explorer: its ``value`` and what the view needs to draw it.
+
+    Not a widget of its own: the explorer's view draws it (a native range
+    input named by ``description``), and a :func:`traitlets.link` keeps
+    ``value`` equal to the view's trait of the same name.  Setting ``value``
+    clamps it to ``[min, max]``, as an ipywidgets slider does.
+
+    Examples
+    --------
+    >>> c = Control(name="prior", label="prior w", sub="A", value=0.5, min=0.01, max=0.99, step=0.01)
+    >>> c.value = 1.5
+    >>> c.value, c.description
+    (0.99, 'prior wA')
+    """
+
+    value = traitlets.Float()
+
+    def __init__(self, *, name, label, value, min, max, step, sub="", digits=2):
+        self.name, self.label, self.sub = name, label, sub
+        self.min, self.max, self.step, self.digits = min, max, step, digits
+        super().__init__(value=value)
+
+    @traitlets.validate("value")
+    def _clamp(self, proposal):
+        return type(self.min)(min(max(proposal["value"], self.min), self.max))
+
+    @property
+    def description(self):
+        """The slider's name as a screen reader says it, e.g. ``"start θA"``."""
+        return self.label + self.sub
+
+    def spec(self):
+        """What the view needs to draw this slider (JSON-able)."""
+        return {"name": self.name, "label": self.label, "sub": self.sub, "min": self.min, "max": self.max,
+                "step": self.step, "digits": self.digits}
+
+    def __repr__(self):
+        return f"Control({self.name}={self.value!r}, min={self.min!r}, max={self.max!r}, step={self.step!r})"
+
+
+class _IntControl(Control):
+    value = traitlets.Int()
+
+    def __init__(self, **kwargs):
+        super().__init__(digits=0, **kwargs)
+
+
 class _View(anywidget.AnyWidget):
     _esm = _STATIC / "explorers.js"
     _css = _STATIC / "explorers.css"
     kind = traitlets.Unicode().tag(sync=True)
+    #: The sliders the view draws above itself (Control.spec of each).
+    controls = traitlets.List(traitlets.Dict()).tag(sync=True)
     #: What Python computed, stamped with the control values ("params") it belongs to.
     result = traitlets.Dict().tag(sync=True)
 
@@ -236,19 +290,8 @@ class _SimView(_View):
     stream = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
 
-def _slider(cls, description, value, lo, hi, step, fmt):
-    return cls(
-        value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        description_allow_html=True,
-        readout_format=fmt,
-        continuous_update=True,
-        style={"description_width": "112px"},  # fits "tosses per set" in the book's font
-        layout={"width": "360px"},
-    )
+def _slider(cls, name, label, value, lo, hi, step, sub=""):
+    return cls(name=name, label=label, sub=sub, value=value, min=lo, max=hi, step=step)
 
 
 def _current_cell():
@@ -266,20 +309,31 @@ class _Explorer:
 
     _controls = ()
 
-    def __init__(self, view, rows):
+    def __init__(self, view, controls):
+        view.controls = [c.spec() for c in controls]
         self.view = view
-        self.widget = widgets.VBox([*rows, view])
+        #: What a notebook displays: the view, which draws the controls too.
+        self.widget = view
         self._shown_in = None
-        # Client side: the page moves the view with each control, kernel or not.
-        self._links = [widgets.jslink((getattr(self, name), "value"), (view, name)) for name in self._controls]
+        # Both ways: Python moves the slider on screen, the slider on screen runs Python.
+        self._links = [traitlets.link((getattr(self, name), "value"), (view, name)) for name in self._controls]
 
     def __repr__(self):
         values = ", ".join(f"{name}={getattr(self, name).value!r}" for name in self._controls)
         return f"{type(self).__name__}({values})"
 
+    #: What the explorer is called in its text fallback.
+    _title = "explorer"
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_()
-        bundle["text/plain"] = repr(self)  # the text fallback names what is shown
+        if isinstance(bundle, tuple):  # anywidget answers (data, metadata)
+            bundle = dict(bundle[0])
+        # What a notebook shows when no kernel has drawn the widget (a stored notebook opened
+        # in JupyterLab, say): say in plain words what to do, and what it is set to.
+        values = ", ".join(f"{getattr(self, n).description} = {getattr(self, n).value:.{getattr(self, n).digits}f}"
+                           for n in self._controls)
+        bundle["text/plain"] = f"{self._title} ({values}): Run this cell to start the explorer."
         return bundle
 
     def _ipython_display_(self):
@@ -333,7 +387,7 @@ class EStepExplorer(_Explorer):
 
     Attributes
     ----------
-    theta_a, theta_b, prior : ipywidgets.FloatSlider
+    theta_a, theta_b, prior : Control
         The controls: each coin's heads probability, and the prior
         w_A = P(coin A) (coin B's is 1 - w_A).
     heads, n_tosses : ndarray of shape (n_sets,)
@@ -349,12 +403,13 @@ class EStepExplorer(_Explorer):
     """
 
     _controls = ("theta_a", "theta_b", "prior")
+    _title = "E-step explorer"
 
     def __init__(self, heads, n_tosses, thetas, prior):
         self.heads, self.n_tosses = heads, n_tosses
-        self.theta_a = _slider(widgets.FloatSlider, "θ<sub>A</sub>", thetas[0], THETA_MIN, THETA_MAX, THETA_STEP, ".2f")
-        self.theta_b = _slider(widgets.FloatSlider, "θ<sub>B</sub>", thetas[1], THETA_MIN, THETA_MAX, THETA_STEP, ".2f")
-        self.prior = _slider(widgets.FloatSlider, "prior w<sub>A</sub>", prior, THETA_MIN, THETA_MAX, THETA_STEP, ".2f")
+        self.theta_a = _slider(Control, "theta_a", "θ", thetas[0], THETA_MIN, THETA_MAX, THETA_STEP, "A")
+        self.theta_b = _slider(Control, "theta_b", "θ", thetas[1], THETA_MIN, THETA_MAX, THETA_STEP, "B")
+        self.prior = _slider(Control, "prior", "prior w", prior, THETA_MIN, THETA_MAX, THETA_STEP, "A")
         view = _EStepView(kind="estep", heads=heads.tolist(), n_tosses=n_tosses.tolist())
         super().__init__(view, [self.theta_a, self.theta_b, self.prior])
         for name in self._controls:
@@ -378,9 +433,9 @@ class EMStepper(_Explorer):
 
     Attributes
     ----------
-    start_a, start_b : ipywidgets.FloatSlider
+    start_a, start_b : Control
         The start of EM; moving either starts over at iteration 0.
-    iteration : ipywidgets.IntSlider
+    iteration : Control
         The iteration shown, 0 (the start) to ``max_iter``; :meth:`step`,
         :meth:`run` and :meth:`reset` move it, as do the view's buttons.
     result : EMResult
@@ -392,12 +447,13 @@ class EMStepper(_Explorer):
     """
 
     _controls = ("start_a", "start_b", "iteration")
+    _title = "EM stepper"
 
     def __init__(self, heads, n_tosses, start, max_iter):
         self.heads, self.n_tosses, self.max_iter = heads, n_tosses, max_iter
-        self.start_a = _slider(widgets.FloatSlider, "start θ<sub>A</sub>", start[0], THETA_MIN, THETA_MAX, THETA_STEP, ".2f")
-        self.start_b = _slider(widgets.FloatSlider, "start θ<sub>B</sub>", start[1], THETA_MIN, THETA_MAX, THETA_STEP, ".2f")
-        self.iteration = _slider(widgets.IntSlider, "iteration", 0, 0, max_iter, 1, "d")
+        self.start_a = _slider(Control, "start_a", "start θ", start[0], THETA_MIN, THETA_MAX, THETA_STEP, "A")
+        self.start_b = _slider(Control, "start_b", "start θ", start[1], THETA_MIN, THETA_MAX, THETA_STEP, "B")
+        self.iteration = _slider(_IntControl, "iteration", "iteration", 0, 0, max_iter, 1)
         view = _EMView(
             kind="em",
             heads=heads.tolist(),
@@ -445,9 +501,9 @@ class TossSimulator(_Explorer):
 
     Attributes
     ----------
-    theta_a, theta_b : ipywidgets.FloatSlider
+    theta_a, theta_b : Control
         The true heads probabilities, 0.05 to 0.95 in steps of 0.05.
-    n_sets, n_tosses, seed : ipywidgets.IntSlider
+    n_sets, n_tosses, seed : Control
     tosses : ndarray of shape (n_sets, n_tosses)
         The simulated tosses (1 = heads), from :func:`~coinem_helpers.simulate`.
     coins, heads : ndarray of shape (n_sets,)
@@ -459,14 +515,15 @@ class TossSimulator(_Explorer):
     """
 
     _controls = ("theta_a", "theta_b", "n_sets", "n_tosses", "seed")
+    _title = "Toss simulator"
 
     def __init__(self, thetas, n_sets, n_tosses, seed):
         lo, hi = SIM_GRID[0], SIM_GRID[-1]
-        self.theta_a = _slider(widgets.FloatSlider, "true θ<sub>A</sub>", thetas[0], lo, hi, 0.05, ".2f")
-        self.theta_b = _slider(widgets.FloatSlider, "true θ<sub>B</sub>", thetas[1], lo, hi, 0.05, ".2f")
-        self.n_sets = _slider(widgets.IntSlider, "sets", n_sets, 1, SIM_MAX_SETS, 1, "d")
-        self.n_tosses = _slider(widgets.IntSlider, "tosses per set", n_tosses, 1, SIM_MAX_TOSSES, 1, "d")
-        self.seed = _slider(widgets.IntSlider, "seed", seed, 0, SIM_SEEDS - 1, 1, "d")
+        self.theta_a = _slider(Control, "theta_a", "true θ", thetas[0], lo, hi, 0.05, "A")
+        self.theta_b = _slider(Control, "theta_b", "true θ", thetas[1], lo, hi, 0.05, "B")
+        self.n_sets = _slider(_IntControl, "n_sets", "sets", n_sets, 1, SIM_MAX_SETS, 1)
+        self.n_tosses = _slider(_IntControl, "n_tosses", "tosses per set", n_tosses, 1, SIM_MAX_TOSSES, 1)
+        self.seed = _slider(_IntControl, "seed", "seed", seed, 0, SIM_SEEDS - 1, 1)
         view = _SimView(kind="simulator", grid=list(SIM_GRID), stream=[_draw_bins(s) for s in range(SIM_SEEDS)])
         super().__init__(view, [self.theta_a, self.theta_b, self.n_sets, self.n_tosses, self.seed])
         for name in self._controls:

@@ -2,7 +2,8 @@
 
 For each explorer: open its lesson page from ``_build/html`` in Chromium (the fixtures of
 test_site.py: every non-local request is blocked and recorded), check that it first shows the
-notebook's saved state (the paper's numbers), then move each control with the keyboard or click
+notebook's saved state (the paper's numbers), drawn by the site's own loader
+(tools/book_static/coinem-explorers.js), then move each control with the keyboard or click
 its buttons and check that what it shows changed and is what the Python helpers give for the new
 values.  The explorer is saved as a screenshot before and after, in ``_build/screenshots/``.
 
@@ -50,8 +51,8 @@ class Explorer:
         css = {"estep": "coinem-estep", "em": "coinem-em", "simulator": "coinem-sim"}[kind]
         self.root = self.page.locator(f".{css}").first
         expect(self.root).to_be_visible()
-        # The explorer's box: the nearest widget VBox around the view (its sliders are its children).
-        self.box = self.root.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' widget-vbox ')][1]")
+        # The view draws its own sliders, so the explorer's box is the view's root.
+        self.box = self.root
 
     @property
     def source(self):
@@ -59,20 +60,25 @@ class Explorer:
         return self.root.get_attribute("data-source")
 
     def slider(self, label):
-        return self.box.locator(".widget-slider").filter(
-            has=self.page.locator("label.widget-label", has_text=re.compile(f"^{re.escape(label)}$")))
+        """A slider by its accessible name, as a screen reader would find it."""
+        return self.root.get_by_role("slider", name=label, exact=True)
+
+    def readout(self, label):
+        return self.root.locator(".coinem-control").filter(
+            has=self.page.get_by_role("slider", name=label, exact=True)).locator(".coinem-readout")
 
     def readouts(self):
-        return self.box.locator(".widget-slider .widget-readout").all_inner_texts()
+        return self.root.locator(".coinem-readout").all_inner_texts()
 
     def move(self, label, key, times, readout):
-        """Focus a slider's handle and press an arrow key, as a keyboard user would."""
+        """Focus a slider and press an arrow key, as a keyboard user would."""
         slider = self.slider(label)
         expect(slider).to_have_count(1)
-        slider.locator(".noUi-handle").focus()
+        slider.focus()
         for _ in range(times):
             self.page.keyboard.press(key)
-        expect(slider.locator(".widget-readout")).to_have_text(readout)
+        expect(self.readout(label)).to_have_text(readout)
+        expect(slider).to_have_attribute("aria-valuetext", readout)
 
     def cells(self):
         """Every number the view shows in a table, by its data-cell key."""
@@ -169,7 +175,7 @@ def test_em_stepper_works_on_the_website(open_explorer):
     def at(iteration):
         # Run animates at four iterations a second: allow it the time of a whole run.
         expect(status).to_have_attribute("data-iteration", str(iteration), timeout=20_000)
-        expect(explorer.slider("iteration").locator(".widget-readout")).to_have_text(str(iteration))
+        expect(explorer.readout("iteration")).to_have_text(str(iteration))
 
     # As saved: iteration 0 at the paper's start (0.6, 0.5).
     assert explorer.source == "python"

@@ -316,19 +316,44 @@ def explorer(request):
     return make(display=False)
 
 
-def test_every_control_is_linked_to_the_view_in_the_page(explorer):
-    """Without a kernel, only client-side links move the view: one per control, both ways."""
-    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in explorer._links}
-    expected = {(getattr(explorer, name), "value", explorer.view, name) for name in explorer._controls}
-    assert links == expected
-    assert all(type(link).__name__ == "Link" for link in explorer._links)  # jslink, not jsdlink
+def test_every_control_is_linked_to_the_view_both_ways(explorer):
+    """The view draws the sliders: each control's value and the view's trait move together."""
+    for name in explorer._controls:
+        control = getattr(explorer, name)
+        spec = next(c for c in explorer.view.controls if c["name"] == name)
+        assert (spec["min"], spec["max"], spec["step"]) == (control.min, control.max, control.step)
+        other = control.max if control.value != control.max else control.min
+        control.value = other  # Python moves the slider on screen ...
+        assert getattr(explorer.view, name) == other
+        setattr(explorer.view, name, control.min)  # ... and the slider on screen moves Python
+        assert control.value == control.min
+
+
+def test_the_sliders_are_named_and_exact(explorer):
+    """What the view needs for a named slider with exact ARIA values: a label and exact decimals."""
+    for spec in explorer.view.controls:
+        assert spec["label"].strip() and spec["name"] in explorer._controls
+        for key in ("min", "max", "step"):
+            assert round(spec[key], spec["digits"]) == spec[key]  # 0.01, never 0.010000000000000002
+    theta = [c for c in explorer.view.controls if c["digits"] == 2]
+    assert theta and all(0 < c["min"] < c["max"] < 1 for c in theta)
+
+
+def test_a_control_clamps_to_its_range_like_a_slider():
+    explorer = W.estep_explorer(display=False)
+    explorer.prior.value = 1.5
+    assert explorer.prior.value == W.THETA_MAX == explorer.view.prior
+    stepper = W.em_stepper(display=False, max_iter=5)
+    stepper.iteration.value = 9
+    assert stepper.iteration.value == 5 and isinstance(stepper.iteration.value, int)
 
 
 def test_the_view_carries_its_front_end(explorer):
     assert "export default { render }" in explorer.view._esm
     assert ".coinem" in explorer.view._css
     assert explorer.view.kind in {"estep", "em", "simulator"}
-    assert explorer.widget.children[-1] is explorer.view
+    assert explorer.widget is explorer.view  # one widget: the static site's loader draws it alone
+    assert [c["name"] for c in explorer.view.controls] == list(explorer._controls)
 
 
 def test_the_repr_names_the_explorer_and_its_settings(explorer):
@@ -336,6 +361,14 @@ def test_the_repr_names_the_explorer_and_its_settings(explorer):
     assert text.startswith(type(explorer).__name__ + "(")
     for name in explorer._controls:
         assert f"{name}={getattr(explorer, name).value!r}" in text
+
+
+def test_the_text_fallback_tells_the_reader_to_run_the_cell(explorer):
+    """A stored notebook opened with no kernel shows only text/plain: it must say what to do."""
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert text.endswith("Run this cell to start the explorer.")
+    for name in explorer._controls:
+        assert getattr(explorer, name).description in text
 
 
 class FakeShell:
@@ -363,7 +396,8 @@ def test_display_true_shows_the_explorer_once_per_cell(notebook):
     explorer._ipython_display_()  # ... as the cell's last expression: no second copy
     assert len(shown) == 1
     cell, bundle = shown[0]
-    assert bundle["text/plain"] == "EStepExplorer(theta_a=0.6, theta_b=0.5, prior=0.5)"
+    assert bundle["text/plain"] == ("E-step explorer (θA = 0.60, θB = 0.50, prior wA = 0.50): "
+                                    "Run this cell to start the explorer.")
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
     shell.execution_count = 2  # a later cell that shows it again does show it
     explorer._ipython_display_()

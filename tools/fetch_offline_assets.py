@@ -92,6 +92,21 @@ ASSETS = (
 )
 
 
+
+def _with_axe_core(assets: tuple[Asset, ...]) -> tuple[Asset, ...]:
+    """axe-core, which the browser tests inject to check accessibility (never loaded by a page).
+
+    Added only when no entry of ``ASSETS`` fetches it already; the tests look for ``axe.min.js``
+    anywhere under ``_build/offline``.
+    """
+    if any(a.spec.split("@")[0] == "axe-core" for a in assets):
+        return assets
+    return (*assets, Asset("axe-core@4", "axe-core", ("book",), ("axe.min.js",)))
+
+
+ASSETS = _with_axe_core(ASSETS)
+
+
 class NpmUnavailable(RuntimeError):
     """npm is not installed, or it could not fetch a package from the registry."""
 

@@ -9,6 +9,12 @@
 // coinem_helpers.core term by term and are checked against it on shared test
 // vectors (tests/data/explorer_vectors.json).  The root element's
 // data-source attribute says which one is on screen: "python" or "browser".
+//
+// The view draws its own sliders (native range inputs, each named by its
+// <label>, with an exact aria-valuetext), so it is one self-contained widget:
+// JupyterLab renders it through anywidget, and the static website through a
+// small loader of ours (tools/book_static/coinem-explorers.js) that reads the
+// saved widget state.  A polite live region announces what each change shows.
 
 // ---------------------------------------------------------------------------
 // Maths: mirrors coinem_helpers.core (log space, two or more coins)
@@ -229,6 +235,92 @@ function listen(model, names, callback) {
   return () => names.forEach((name) => model.off(`change:${name}`, callback));
 }
 
+let uid = 0;
+
+/** JupyterLab's notebook takes the arrows, Enter, Space... for its own commands (and cancels
+ * the slider's step): keys pressed on our controls stay with them (Escape still leaves). */
+function keepKeys(node) {
+  node.dataset.lmSuppressShortcuts = "true"; // Lumino's opt-out of its keyboard shortcuts
+  node.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" && event.key !== "Tab") event.stopPropagation();
+  });
+}
+
+/** A scrolling box a keyboard can reach and a screen reader can name (WCAG 2.1.1). */
+function region(node, label) {
+  node.tabIndex = 0;
+  node.setAttribute("role", "region");
+  node.setAttribute("aria-label", label);
+  return node;
+}
+
+/** Snap a slider's value to its grid and its decimals: 0.7, never 0.7000000000000001. */
+function snap(c, v) {
+  const k = Math.round((v - c.min) / c.step);
+  const x = Math.min(c.max, Math.max(c.min, c.min + k * c.step));
+  return Number(x.toFixed(c.digits));
+}
+
+/** The sliders of the model's `controls`, each a labelled native range input with a readout.
+ * Moving one sets the model's trait of the same name (a kernel, if any, hears of it). */
+function sliders(model, root) {
+  const box = el("div", "coinem-controls");
+  keepKeys(box);
+  const id = `coinem-${(uid += 1)}`;
+  const inputs = (model.get("controls") || []).map((c) => {
+    const rowEl = el("div", "coinem-control");
+    const label = el("label", "coinem-control-label", c.label);
+    if (c.sub) label.appendChild(el("sub", "", c.sub));
+    const input = el("input", "coinem-range");
+    input.type = "range";
+    input.id = label.htmlFor = `${id}-${c.name}`;
+    input.min = String(c.min);
+    input.max = String(c.max);
+    input.step = String(c.step);
+    input.dataset.control = c.name;
+    const readout = el("span", "coinem-readout");
+    readout.setAttribute("aria-hidden", "true"); // the slider's own value text says it
+    rowEl.append(label, input, readout);
+    box.appendChild(rowEl);
+    function show() {
+      const v = snap(c, model.get(c.name));
+      if (Number(input.value) !== v) input.value = String(v);
+      input.setAttribute("aria-valuetext", fmt(v, c.digits));
+      readout.textContent = fmt(v, c.digits);
+    }
+    input.addEventListener("input", () => {
+      const v = snap(c, Number(input.value));
+      if (v !== model.get(c.name)) {
+        model.set(c.name, v);
+        model.save_changes();
+      }
+      show();
+    });
+    show();
+    return { c, show, input };
+  });
+  root.appendChild(box);
+  const off = listen(model, inputs.map((i) => i.c.name), () => inputs.forEach((i) => i.show()));
+  return { box, inputs, off };
+}
+
+/** A visually hidden live region: says what a change shows, once the control stops moving. */
+function liveRegion(root) {
+  const live = el("div", "coinem-live");
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  root.appendChild(live);
+  let timer = null;
+  return {
+    node: live,
+    say(text) {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => { timer = null; live.textContent = text; }, 300);
+    },
+    stop() { if (timer) clearTimeout(timer); },
+  };
+}
+
 /** One stacked bar per set: P(A | set) in blue, P(B | set) in orange. */
 function barList(nSets, label) {
   const box = el("div", "coinem-bars");
@@ -247,17 +339,30 @@ function barList(nSets, label) {
     box.appendChild(row);
     rows.push({ bar, segs });
   }
+  let last = null;
+  // A segment shows its number only where the number fits (the aria-label always has both).
+  function labels() {
+    if (!last) return;
+    last.forEach((r, i) => {
+      const width = rows[i].bar.clientWidth || 200;
+      rows[i].segs.forEach((seg, k) => {
+        seg.textContent = r[k] * width >= 46 ? `${COINS[k]} ${fmt(r[k], 2)}` : "";
+      });
+    });
+  }
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(labels).observe(box);
   return {
     box,
     update(resp) {
+      last = resp;
       resp.forEach((r, i) => {
         const { bar, segs } = rows[i];
         segs.forEach((seg, k) => {
           seg.style.width = `${(100 * r[k]).toFixed(3)}%`;
-          seg.textContent = r[k] >= 0.16 ? `${COINS[k]} ${fmt(r[k], 2)}` : "";
         });
         bar.setAttribute("aria-label", `set ${i + 1}: P(A) = ${fmt(r[0], 2)}, P(B) = ${fmt(r[1], 2)}`);
       });
+      labels();
     },
   };
 }
@@ -312,13 +417,14 @@ function renderEStep(model, root) {
   total.tr.className = "coinem-total";
   const next = row(tbody, ["", "", "newA", "", "newB", ""], "next θ");
   next.tr.className = "coinem-total";
-  const right = el("div", "coinem-scroll coinem-table-box");
+  const right = region(el("div", "coinem-scroll coinem-table-box"), "E-step table: expected heads and tails of each coin");
   right.appendChild(t);
   const body = el("div", "coinem-row");
-  const left = el("div", "coinem-scroll coinem-bars-box");
+  const left = region(el("div", "coinem-scroll coinem-bars-box"), "P(coin | set) of each set");
   left.appendChild(bars.box);
   body.append(left, right);
   root.append(caption, body);
+  const live = liveRegion(root);
 
   function update() {
     const p = [model.get("theta_a"), model.get("theta_b"), model.get("prior")];
@@ -341,9 +447,12 @@ function renderEStep(model, root) {
     total.cells.TB.textContent = fmt(s.total_tails[1], 1);
     next.cells.newA.textContent = `θA = ${fmt(s.new_thetas[0], 2)}`;
     next.cells.newB.textContent = `θB = ${fmt(s.new_thetas[1], 2)}`;
+    live.say(`At θA ${fmt(p[0], 2)}, θB ${fmt(p[1], 2)}, prior ${fmt(p[2], 2)}: P(A | set) is ` +
+      `${s.resp.map((r) => fmt(r[0], 2)).join(", ")}; next θA ${fmt(s.new_thetas[0], 2)}, θB ${fmt(s.new_thetas[1], 2)}.`);
   }
   update();
-  return listen(model, ["theta_a", "theta_b", "prior", "result"], update);
+  const off = listen(model, ["theta_a", "theta_b", "prior", "result"], update);
+  return () => { off(); live.stop(); };
 }
 
 // ---------------------------------------------------------------------------
@@ -367,6 +476,7 @@ function renderEM(model, root) {
   // Buttons: they only move `iteration`, which a link in the page keeps in
   // step with the iteration slider, so they work with or without a kernel.
   const bar = el("div", "coinem-buttons");
+  keepKeys(bar); // Enter and Space press the button, in JupyterLab too
   const buttons = {};
   [["step", "Step ▶"], ["run", "Run ▶▶"], ["reset", "Reset ⟲"]].forEach(([name, label]) => {
     const b = el("button", "coinem-button", label);
@@ -403,7 +513,7 @@ function renderEM(model, root) {
   const maxIter = model.get("max_iter");
   const hist = [];
   for (let i = 0; i <= maxIter; i += 1) hist.push(row(tbody, [`a-${i}`, `b-${i}`, `ll-${i}`, `d-${i}`], `${i}`));
-  const histBox = el("div", "coinem-scroll coinem-history-box");
+  const histBox = region(el("div", "coinem-scroll coinem-history-box"), "Log-likelihood after each iteration");
   histBox.appendChild(t);
 
   const leftCol = el("div", "coinem-col");
@@ -413,6 +523,7 @@ function renderEM(model, root) {
   const body = el("div", "coinem-row");
   body.append(leftCol, rightCol);
   root.append(bar, body);
+  const live = liveRegion(root);
 
   // The run for the current start: Python's when it matches, else computed here.
   let cache = {};
@@ -452,10 +563,18 @@ function renderEM(model, root) {
       r.cells[`d-${i}`].textContent = i === 0 ? "" : rise(s.loglik[i] - s.loglik[i - 1]);
     });
     histBox.scrollTop = histBox.scrollHeight;
+    // A button that disables itself under the keyboard (Reset at 0, Step or Run at the end)
+    // would drop focus to <body>: hand it to the next button that can act.
+    const focused = Object.values(buttons).find((b) => b === document.activeElement);
     buttons.step.disabled = it >= maxIter;
     buttons.reset.disabled = it === 0 && !timer;
     buttons.run.disabled = it >= maxIter && !timer;
     buttons.run.textContent = timer ? "Pause ❚❚" : "Run ▶▶";
+    if (focused && focused.disabled) {
+      const next = [buttons.step, buttons.run, buttons.reset].find((b) => !b.disabled);
+      if (next) next.focus();
+    }
+    live.say(status.textContent + (it >= maxIter ? " (the last iteration)" : ""));
   }
 
   function setIteration(i) {
@@ -492,7 +611,7 @@ function renderEM(model, root) {
   update();
   const off = listen(model, ["iteration", "result"], update);
   const offStart = listen(model, ["start_a", "start_b"], onStart);
-  return () => { stop(); off(); offStart(); };
+  return () => { stop(); off(); offStart(); live.stop(); };
 }
 
 // ---------------------------------------------------------------------------
@@ -531,16 +650,19 @@ function renderSimulator(model, root) {
   const legend = el("div", "coinem-legend", "▲ true θ   ○ estimate θ̂ = heads / tosses of that coin's sets");
 
   const setsTitle = el("div", "coinem-subtitle");
-  const setsBox = el("div", "coinem-scroll coinem-sets-box");
+  const setsBox = region(el("div", "coinem-scroll coinem-sets-box"), "The simulated sets and their tosses");
   const setRows = [];
 
   const top = el("div", "coinem-col");
-  top.append(t, line, legend);
+  const tableBox = region(el("div", "coinem-scroll coinem-mle-box"), "True θ and its estimate for each coin");
+  tableBox.appendChild(t);
+  top.append(tableBox, line, legend);
   const body = el("div", "coinem-row");
   const right = el("div", "coinem-col");
   right.append(setsTitle, setsBox);
   body.append(top, right);
   root.append(caption, body);
+  const live = liveRegion(root);
 
   function setRow(i) {
     while (setRows.length <= i) {
@@ -588,9 +710,12 @@ function renderSimulator(model, root) {
       r.r.dataset.set = String(i + 1);
     });
     for (let i = s.tosses.length; i < setRows.length; i += 1) setRows[i].r.hidden = true;
+    live.say(`${nSets} sets of ${nT} tosses, seed ${seed}. ` + COINS.map((c, k) =>
+      `Coin ${c}: true θ ${fmt(truths[k], 2)}, estimate ${s.mle[k] === null ? "none (no sets)" : fmt(s.mle[k], 3)}`).join("; ") + ".");
   }
   update();
-  return listen(model, ["theta_a", "theta_b", "n_sets", "n_tosses", "seed", "result"], update);
+  const off = listen(model, ["theta_a", "theta_b", "n_sets", "n_tosses", "seed", "result"], update);
+  return () => { off(); live.stop(); };
 }
 
 // ---------------------------------------------------------------------------
@@ -599,10 +724,14 @@ const RENDERERS = { estep: renderEStep, em: renderEM, simulator: renderSimulator
 
 function render({ model, el: host }) {
   const root = el("div", "coinem");
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", { estep: "E-step explorer", em: "EM stepper", simulator: "Toss simulator" }[model.get("kind")]);
   host.appendChild(root);
+  const controls = sliders(model, root);
   const cleanup = RENDERERS[model.get("kind")](model, root);
   return () => {
     cleanup();
+    controls.off();
     root.remove();
   };
 }
