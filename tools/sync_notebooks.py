@@ -21,7 +21,6 @@ files are not a jupytext pair: saving one never rewrites the other.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from myst_to_notebook import Course, convert_notebook  # noqa: E402  (a sibling module)
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What JupyterLab 4 writes for the kernel `make lab` offers (ipykernel's "python3" kernelspec).
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -74,11 +72,8 @@ def _tidy(cell):
     cell.outputs = _merge_streams(cell.outputs)
     if cell.metadata.get("jupyter", {}).get("outputs_hidden"):
         cell.metadata["collapsed"] = True  # JupyterLab writes both forms of "outputs folded"
-    for k, output in enumerate(cell.outputs):
-        view = output.get("data", {}).get(WIDGET_VIEW)
-        if view:
-            # Kernel-made ids are random; the stored ones are derived from the cell.
-            view["model_id"] = hashlib.md5(f"{cell['id']}/{k}".encode()).hexdigest()
+    # Explorer outputs keep the kernel's model id: coinem_helpers.widgets derives it from the
+    # explorer's place in the run, so a Restart-and-Run-All in JupyterLab stores the same id.
 
 
 def execute(nb, folder: Path) -> float:
