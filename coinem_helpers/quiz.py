@@ -41,7 +41,7 @@ COLORS = {
     "--jq-mc-button-inset-shadow": "#555555",
     "--jq-many-choice-bg": "#a33c08",
     "--jq-numeric-bg": "#392061",
-    "--jq-numeric-input-bg": "#fafafa",
+    "--jq-numeric-input-bg": "#4a3a6a",
     "--jq-numeric-input-label": "#101010",
     "--jq-numeric-input-shadow": "#999999",
     "--jq-incorrect-color": "#b00000",

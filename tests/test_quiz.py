@@ -71,6 +71,6 @@ def test_the_colours_keep_white_text_readable():
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
-    for key in ("--jq-multiple-choice-bg", "--jq-numeric-bg", "--jq-many-choice-bg"):
+    for key in ("--jq-multiple-choice-bg", "--jq-numeric-bg", "--jq-many-choice-bg", "--jq-numeric-input-bg"):
         ratio = (1.0 + 0.05) / (luminance(quiz.COLORS[key][:7]) + 0.05)
         assert ratio >= 4.5, (key, ratio)
