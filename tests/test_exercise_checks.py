@@ -280,3 +280,66 @@ def test_the_checks_use_the_helpers_answers():
     assert np.isclose(ref_log_likelihood(heads, n_tosses, [0.6, 0.5], [0.5, 0.5]),
                       log_likelihood(heads, n_tosses, [0.6, 0.5]))
     assert hard_e_step(heads, n_tosses, [0.6, 0.5]).sum() == 5
+
+
+# ---------------------------------------------------------------------------
+# The lessons' own cells: what students start from, and the solutions the website shows
+# ---------------------------------------------------------------------------
+
+NOTEBOOKS = CHECKS.parent
+LESSON_SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
+
+
+def _exercise_cells(source, tag):
+    import jupytext
+
+    return [c.source for c in jupytext.read(source).cells if c.cell_type == "code" and tag in c.metadata.get("tags", [])]
+
+
+def _lesson_namespace():
+    """What a lesson has defined by its Exercises section that the solutions use."""
+    import coinem_helpers
+    from scipy.special import rel_entr
+
+    namespace = {name: getattr(coinem_helpers, name) for name in coinem_helpers.__all__}
+    heads, n_tosses, _ = coinem_helpers.paper_data()
+    namespace.update(np=np, rel_entr=rel_entr, heads=heads, n_tosses=n_tosses)
+    return namespace
+
+
+def _questions(source):
+    import re
+
+    return [q for cell in _exercise_cells(source, "check") for q in re.findall(r'grader\.check\("(\w+)"\)', cell)]
+
+
+WITH_EXERCISES = [s for s in LESSON_SOURCES if _questions(s)]
+
+
+def test_lessons_2_to_5_and_the_capstone_have_implement_it_exercises():
+    assert [s.stem[:2] for s in WITH_EXERCISES] == ["02", "03", "04", "05", "07"]
+
+
+@pytest.mark.parametrize("source", WITH_EXERCISES, ids=[s.stem for s in WITH_EXERCISES])
+def test_untouched_skeletons_are_reported_as_not_implemented(source):
+    """What the student lesson notebook shows before any work: a clear "not implemented yet"."""
+    namespace = _lesson_namespace()
+    skeletons = _exercise_cells(source, "skeleton")
+    questions = _questions(source)
+    assert len(skeletons) == len(questions)
+    for skeleton, question in zip(skeletons, questions):
+        exec(compile(skeleton, f"{source.name}:skeleton", "exec"), namespace)
+        result = run_check(question, namespace[question])
+        assert not result.passed_all
+        assert all("is not implemented yet" in r.message for r in result.test_case_results), question
+
+
+@pytest.mark.parametrize("source", WITH_EXERCISES, ids=[s.stem for s in WITH_EXERCISES])
+def test_the_lessons_solutions_pass_their_checks(source):
+    namespace = _lesson_namespace()
+    for cell in _exercise_cells(source, "solution"):
+        if "def " in cell:  # the reference implementations (not the cells that only use them)
+            exec(compile(cell, f"{source.name}:solution", "exec"), namespace)
+    for question in _questions(source):
+        result = run_check(question, namespace[question])
+        assert result.passed_all, "\n".join(r.message for r in result.test_case_results)
