@@ -5,7 +5,8 @@ HTML, styles and JavaScript as :func:`jupyterquiz.display_quiz`, with three chan
 
 - nothing is fetched from the network: jupyterquiz's fallback that loads MathJax 3 from a CDN
   (taken when a page's MathJax has not finished starting up) waits for the page's own
-  MathJax instead;
+  MathJax instead, and a MathJax that is still only a configuration (no version yet) no
+  longer makes the script throw;
 - the container's id is derived from the questions, not drawn at random, so that a re-run
   notebook stores the same outputs (strict nbval compares them);
 - colours with enough contrast for white text (WCAG AA).
@@ -151,6 +152,9 @@ def quiz_outputs(questions):
     html = render_div(div_id, False, False, False, 1_000_000, 700, 10, "left") + build_styles(div_id, COLORS)
     script = build_script(prefix, static, url, div_id, True)
     script, n_fixed = _CDN_FALLBACK.subn(_WAIT_FOR_PAGE_MATHJAX, script)
+    # Before MathJax has loaded, window.MathJax may be its configuration, without a version:
+    # jupyterquiz would read version[0] of undefined and throw.
+    script = script.replace("version[0]", '(version || "")[0]')
     if n_fixed != 2 or "https://" in script.replace("<http", ""):
         raise RuntimeError(
             "jupyterquiz's script changed: its MathJax CDN fallback was not found where version 2.9.6 has it. "

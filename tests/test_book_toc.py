@@ -29,9 +29,11 @@ def page(docname: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_toc_lists_the_introduction_six_lessons_and_references():
+def test_toc_lists_the_introduction_every_lesson_and_references():
     assert DOCNAMES[0] == "intro"
-    assert len(LESSONS) == 6
+    # Six lessons and the capstone (Lesson 7), in order.
+    assert LESSONS == [f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))]
+    assert len(LESSONS) == 7
     assert "references" in DOCNAMES
     for name in DOCNAMES:
         assert (ROOT / f"{name}.md").is_file(), f"_toc.yml entry {name!r} has no {name}.md source"
