@@ -1,6 +1,7 @@
 # "EM, one coin at a time": every command sets up what it needs in .venv.
 #   make book    build and execute the course website into _build/html (works offline)
 #   make slides  one reveal.js slide deck per lesson, into _build/slides (works offline)
+#   make workbooks  student workbooks (no solutions) and the instructor's autograder, into _build/workbooks
 #   make test    run every test (unit, property, doctest, strict nbval, browser)
 #   make lab     open the course in JupyterLab
 #   make bench   the speed benchmark (bench/em_speed.py)
@@ -15,7 +16,7 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Containers and classroom images often run as root, which JupyterLab refuses without this flag.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: all book slides test lab bench clean
+.PHONY: all book slides workbooks test lab bench clean
 
 all: test
 
@@ -44,6 +45,11 @@ book: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python tools/build_slides.py
+
+# From the lesson notebooks: _build/workbooks/student (to hand out) and _build/workbooks/autograder
+# (otter-grader configurations and grade.py, to grade a folder of submissions without Docker).
+workbooks: $(STAMP)
+	$(BIN)/python tools/build_workbooks.py
 
 # The browser tests check the built site, so the tests build it first (a cached rebuild is seconds).
 test: book

@@ -29,10 +29,11 @@ def page(docname: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_toc_lists_the_introduction_six_lessons_an_appendix_and_the_back_matter():
+def test_toc_lists_the_introduction_every_lesson_an_appendix_and_the_back_matter():
     assert DOCNAMES[0] == "intro"
-    assert sum(name.split("/")[1][:2].isdigit() for name in LESSONS) == 6
-    assert "notebooks/A1_scale_and_original" in LESSONS
+    # Six lessons and the capstone (Lesson 7), in order, then the appendix.
+    assert LESSONS[:7] == [f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))]
+    assert len(LESSONS) == 8 and LESSONS[7] == "notebooks/A1_scale_and_original"
     for back_matter in ("glossary", "api", "references"):
         assert back_matter in DOCNAMES
     for name in DOCNAMES:

@@ -2,6 +2,7 @@
 
     python tools/estimate_times.py            # every lesson in notebooks/
     python tools/estimate_times.py --check    # also compare with each lesson's "Estimated time" line
+    python tools/estimate_times.py --write    # rewrite each lesson's "Estimated time" line
 
 The method, printed in each lesson's "Estimated time" line:
 
@@ -9,8 +10,9 @@ The method, printed in each lesson's "Estimated time" line:
   for careful reading of technical prose; maths slows it down, which the other two parts absorb);
 * running: one minute per code cell outside the solutions (read it, run it, look at its output), plus one
   minute per 8 lines beyond the first 8;
-* exercises: 8 minutes to attempt each exercise, plus its statement and solution read at 200 words per
-  minute (solution code counted as in "running").
+* exercises: 8 minutes to attempt each exercise (20 for an implement-it exercise, one with a cell for the
+  student's code), plus its statement and solution read at 200 words per minute (solution code counted as
+  in "running"); 5 minutes for a self-check quiz.
 
 A student who first read all six lessons took about six hours; this rule gives a similar total.
 """
@@ -27,7 +29,11 @@ import jupytext
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 WPM = 200
 ATTEMPT_MINUTES = 8
+IMPLEMENT_MINUTES = 20
+QUIZ_MINUTES = 5
 TIME_LINE = re.compile(r"\*\*Estimated time:\*\* about (\d+) minutes")
+# The whole line, as --write prints it (a line in another form is replaced, up to the blank line after it).
+WHOLE_LINE = re.compile(r"^\*\*Estimated time:\*\*.*?(?=\n\n)", flags=re.M | re.S)
 
 
 def _words(text: str) -> int:
@@ -52,8 +58,15 @@ def estimate(path: Path) -> dict[str, float]:
             continue
         if "{solution-start}" in source:
             in_solution = True
+        tags = cell.metadata.get("tags", [])
         if "```{exercise}" in source:
             exercises += ATTEMPT_MINUTES + _words(source) / WPM
+        elif "skeleton" in tags:  # the student writes this function: more than a pencil-and-paper exercise
+            exercises += IMPLEMENT_MINUTES - ATTEMPT_MINUTES + _code_minutes(source)
+        elif "quiz" in tags:
+            exercises += QUIZ_MINUTES
+        elif "check" in tags:
+            exercises += 1
             # the statement may share a cell with prose before it: count that prose too
         elif in_solution:
             exercises += _words(source) / WPM if cell.cell_type == "markdown" else _code_minutes(source)
@@ -72,8 +85,18 @@ def rounded(minutes: float) -> int:
     return int(5 * math.floor(minutes / 5 + 0.5))
 
 
+def time_line(t: dict[str, float]) -> str:
+    return (f"**Estimated time:** about {rounded(t['total'])} minutes: about {rounded(t['reading'])} to read, "
+            f"{rounded(t['running'])} to run and read the code, {rounded(t['exercises'])} for the exercises "
+            "(how we estimate it: see the {doc}`introduction <../intro>`).")
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    if "--write" in argv:
+        for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md")) + sorted(NOTEBOOKS.glob("A[0-9]_*.md")):
+            text = path.read_text()
+            path.write_text(WHOLE_LINE.sub(lambda _: time_line(estimate(path)), text, count=1))
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md")) + sorted(NOTEBOOKS.glob("A[0-9]_*.md"))
     status = 0
     grand = 0

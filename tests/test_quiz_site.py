@@ -1,0 +1,62 @@
+"""The self-check quizzes on the built website, in Chromium with every non-local request blocked.
+
+A reader answers one question right and one wrong and gets the feedback each deserves.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from coinem_helpers.quiz import lesson_quiz
+from sitekit import DOCNAMES
+
+QUIZ_PAGES = {int(name[10:12]): name for name in DOCNAMES
+              if re.match(r"notebooks/\d\d_", name) and int(name[10:12]) >= 2}
+
+
+def _quiz(page):
+    quiz = page.locator("div[id^='quiz']").first
+    expect(quiz.locator(".Quiz").first).to_be_visible()
+    return quiz.locator(".Quiz")  # one per question: its text, answers and feedback
+
+
+@pytest.mark.parametrize("lesson", sorted(QUIZ_PAGES))
+def test_quiz_is_shown_with_all_its_questions(visit, lesson):
+    page_visit = visit(QUIZ_PAGES[lesson])
+    assert _quiz(page_visit.page).count() == len(lesson_quiz(lesson))
+    assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+def test_right_and_wrong_answers_get_their_feedback(visit):
+    questions = lesson_quiz(2)
+    page_visit = visit(QUIZ_PAGES[2])
+    shown = _quiz(page_visit.page)
+
+    # A multiple-choice question answered right.
+    first = questions[0]
+    right = next(a for a in first["answers"] if a["correct"])
+    mc = shown.nth(0)
+    mc.locator("label.MCButton", has_text=re.compile(rf"^\s*{re.escape(right['answer'])}\s*$")).click()
+    feedback = mc.locator(".Feedback")
+    expect(feedback).to_have_class(re.compile(r"\bcorrect\b"))
+    expect(feedback).to_contain_text(right["feedback"][:40])
+
+    # A numeric question answered wrong: the feedback gives the helpers' number.
+    index = next(i for i, q in enumerate(questions) if q["type"] == "numeric")
+    value = questions[index]["answers"][0]["value"]
+    numeric = shown.nth(index)
+    box = numeric.locator("input.Input-text")
+    box.click()
+    box.type(f"{value + 0.37:.2f}")
+    box.press("Enter")
+    feedback = numeric.locator(".Feedback")
+    expect(feedback).to_have_class(re.compile(r"\bincorrect\b"))
+    expect(feedback).to_contain_text(f"{value:.2f}")
+
+    # And then right.
+    box.click()
+    box.type(f"{value:.2f}")
+    box.press("Enter")
+    expect(feedback).to_have_class(re.compile(r"(^|\s)correct\b"))
+    assert not page_visit.problems, "\n".join(page_visit.problems)
