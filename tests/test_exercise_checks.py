@@ -337,9 +337,12 @@ def test_untouched_skeletons_are_reported_as_not_implemented(source):
 @pytest.mark.parametrize("source", WITH_EXERCISES, ids=[s.stem for s in WITH_EXERCISES])
 def test_the_lessons_solutions_pass_their_checks(source):
     namespace = _lesson_namespace()
+    questions = _questions(source)
     for cell in _exercise_cells(source, "solution"):
-        if "def " in cell:  # the reference implementations (not the cells that only use them)
+        # The reference implementations of the checked functions, not other exercises' solutions
+        # (which use the lesson's own variables).
+        if any(f"def {question}(" in cell for question in questions):
             exec(compile(cell, f"{source.name}:solution", "exec"), namespace)
-    for question in _questions(source):
+    for question in questions:
         result = run_check(question, namespace[question])
         assert result.passed_all, "\n".join(r.message for r in result.test_case_results)

@@ -7,6 +7,7 @@ two files stay independent (saving one in Jupyter must never rewrite the other).
 import json
 import re
 import sys
+import uuid
 from pathlib import Path
 
 import jupytext
@@ -91,7 +92,7 @@ def test_solutions_are_closed_details_that_never_run(source):
     assert len(solutions) == md_solutions >= 3
     for cell in solutions:
         assert cell.cell_type == "markdown", "a solution must not be a code cell: Run All would reveal it"
-        assert re.fullmatch(r"<details>\n<summary>Solution to Exercise \d+</summary>\n\n.*\n\n</details>",
+        assert re.fullmatch(r"<details>\n<summary>Solution to Exercise [A-Z]?\d+\.\d+</summary>\n\n.*\n\n</details>",
                             cell.source, re.S), f"not one closed <details> block: {cell.source[:80]!r}"
         assert cell.source.count("<details") == cell.source.count("</details>")
         assert "<details open" not in cell.source
@@ -101,6 +102,15 @@ def test_solutions_are_closed_details_that_never_run(source):
 
 
 def test_widget_outputs_use_stable_ids():
-    stored = json.dumps([nbformat.read(p.with_suffix(".ipynb"), as_version=4) for p in SOURCES])
-    ids = re.findall(r'"model_id": "([0-9a-f]{32})"', stored)
-    assert len(ids) == len(set(ids)), "two widget outputs share a model id"
+    """Each explorer keeps the id coinem_helpers.widgets derives from its place in the run, so that
+    Restart-and-Run-All in JupyterLab stores the same ids and saving leaves the file unchanged."""
+    from coinem_helpers.widgets import _EXPLORER_IDS
+
+    seen = 0
+    for source in SOURCES:
+        stored = json.dumps(nbformat.read(source.with_suffix(".ipynb"), as_version=4))
+        ids = re.findall(r'"model_id": "([0-9a-f]{32})"', stored)
+        expected = [uuid.uuid5(_EXPLORER_IDS, str(k)).hex for k in range(1, len(ids) + 1)]
+        assert ids == expected, f"{source.stem}: widget ids are not the derived ones"
+        seen += len(ids)
+    assert seen >= 3, "the lessons show explorers"

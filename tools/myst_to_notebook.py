@@ -7,7 +7,9 @@ notebook a student opens gets the same content written in that language:
 
 * an exercise becomes a ``###`` heading "Exercise L.N: title" (numbered per lesson, as on
   the website) followed by its statement;
-* an admonition becomes a block quote with a bold title; a dropdown becomes a ``<details>`` block;
+* an admonition becomes a block quote with a bold title; a dropdown (or an admonition of class
+  ``dropdown``) becomes a closed ``<details>`` block, and a code cell tagged ``hide-cell`` (the working
+  behind such an answer) a closed ``<details>`` cell tagged ``answer`` with its code and text output;
 * a labelled equation gets ``\\tag{n}`` and ``{eq}`` references become "(n)", numbered in order on
   each lesson as on the website; ``{ref}``/``{numref}`` become the text of their target;
 * links to another lesson's ``.md`` (and ``{doc}`` roles) point at its ``.ipynb``;
@@ -58,6 +60,7 @@ ADMONITIONS = {
 }
 # The directive names jupytext leaves in Markdown cells to open and close a multi-cell solution.
 _START, _END = "solution-start", "solution-end"
+HIDDEN_CODE_TAG, ANSWER_TAG = "hide-cell", "answer"
 _MARK = re.compile(r"^\x00(?P<kind>start|end) (?P<label>.*)\x00$", re.MULTILINE)
 _LESSON_LINK = re.compile(r"^(?P<path>(?:[\w.-]+/)*(?:\d\d|A\d+)_[\w-]+)\.md(?P<anchor>#.*)?$")
 
@@ -252,10 +255,12 @@ def _render_directive(name: str, argument: str, content: str, lesson: Lesson) ->
         return _details(_solution_summary(argument, lesson), convert_markdown(body, lesson))
     if name == "dropdown":
         return _details(argument or "Details", convert_markdown(body, lesson))
-    if name == "admonition":
-        return _blockquote(argument, convert_markdown(body, lesson))
-    if name in ADMONITIONS:
-        return _blockquote(argument or ADMONITIONS[name], convert_markdown(body, lesson))
+    if name == "admonition" or name in ADMONITIONS:
+        title = argument or ADMONITIONS.get(name, "")
+        if "dropdown" in options.get("class", "").split():
+            # Folded on the website (answers, say): folded in the notebook too, until clicked.
+            return _details(title or "Details", convert_markdown(body, lesson))
+        return _blockquote(title, convert_markdown(body, lesson))
     if name == "math":
         label = options.get("label")
         tag = f" \\tag{{{lesson.tag(label)}}}" if label else ""
@@ -316,6 +321,10 @@ def _render_role(name: str, content: str, lesson: Lesson) -> str:
         return text.replace("{number}", str(number)).replace("%s", str(number))
     if name in ("doc", "download"):
         href = target if target.endswith((".md", ".ipynb")) or name == "download" else f"{target}.md"
+        if name == "doc" and _lesson_href(href) == href:
+            # A page of the website that is not a lesson (the introduction, say) has no notebook to
+            # open, and its MyST source would show raw in Jupyter: name it in words.
+            return text or Path(target).name
         return f"[{text or Path(target).name}]({_lesson_href(href)})"
     if name.startswith("cite"):
         return _cite(target, textual=name in ("cite:t", "cite:ts"), lesson=lesson)
@@ -492,6 +501,12 @@ def convert_notebook(notebook, lesson: Lesson):
             if SOLUTION_TAG in metadata.get("tags", []):
                 raise ValueError(f"{lesson.path}: a code cell tagged {SOLUTION_TAG!r} outside a solution: "
                                  f"{cell.source[:60]!r}")
+            if HIDDEN_CODE_TAG in metadata.get("tags", []):
+                # Code folded away on the website (the working behind an answer): Run All must not
+                # show its output, so it is shown folded, with its output, like a solution's code.
+                cells.append(nbformat.v4.new_markdown_cell(
+                    _details("The code behind the answers", _solution_code(cell)), metadata={"tags": [ANSWER_TAG]}))
+                continue
             cells.append(nbformat.v4.new_code_cell(cell.source, metadata=metadata))
             continue
         if cell.cell_type != "markdown":
