@@ -9,7 +9,9 @@ HTML, styles and JavaScript as :func:`jupyterquiz.display_quiz`, with three chan
   longer makes the script throw;
 - the container's id is derived from the questions, not drawn at random, so that a re-run
   notebook stores the same outputs (strict nbval compares them);
-- colours with enough contrast for white text (WCAG AA).
+- colours with enough contrast for white text (WCAG AA);
+- the text box of a numeric or string question is named by its "Type ... answer here:" label
+  (jupyterquiz creates the label without ``for``, so a screen reader announced an unnamed box).
 
 Questions are jupyterquiz's dictionaries; the lessons build them from the helpers' outputs at
 run time, so the numbers in a quiz cannot drift from the course's.
@@ -29,7 +31,7 @@ import re
 
 import numpy as np
 
-from .core import e_step, em, expected_counts, hard_e_step, log_likelihood, lower_bound, m_step
+from .core import e_step, em, expected_counts, hard_e_step, log_likelihood, lower_bound, m_step, mle_known
 from .data import count_heads, paper_data, simulate
 
 __all__ = ["lesson_quiz", "multiple_choice", "numeric", "quiz_outputs", "show_quiz"]
@@ -155,9 +157,11 @@ def quiz_outputs(questions):
     # Before MathJax has loaded, window.MathJax may be its configuration, without a version:
     # jupyterquiz would read version[0] of undefined and throw.
     script = script.replace("version[0]", '(version || "")[0]')
-    if n_fixed != 2 or "https://" in script.replace("<http", ""):
+    # The label jupyterquiz puts before a text box does not point at it (WCAG 1.3.1, 4.1.2).
+    script, n_labelled = re.subn(r'(inp\.id = id \+ "-0";)', r"\1 lab.htmlFor = inp.id;", script)
+    if n_fixed != 2 or n_labelled != 2 or "https://" in script.replace("<http", ""):
         raise RuntimeError(
-            "jupyterquiz's script changed: its MathJax CDN fallback was not found where version 2.9.6 has it. "
+            "jupyterquiz's script changed: its MathJax CDN fallback or its text-box labels are not where version 2.9.6 has them. "
             "Check the new version for network use before changing the pin."
         )
     return html, script
@@ -183,6 +187,38 @@ def show_quiz(questions):
 # numbers in its questions and feedback cannot drift from what the lessons compute; the lesson
 # cell is only `show_quiz(lesson_quiz(n))`, so the answers are not in the student's notebook.
 # ---------------------------------------------------------------------------
+
+
+def _lesson_1():
+    """The known-coin estimate (Lesson 1)."""
+    heads, n_tosses, coins = paper_data()
+    known = mle_known(heads, n_tosses, coins)
+    a_heads = int(heads[coins == 0].sum())
+    a_tosses = int(np.broadcast_to(n_tosses, heads.shape)[coins == 0].sum())
+    return [
+        numeric(
+            f"The paper's coin A made {a_tosses} of the tosses and {a_heads} of them were heads. What is the "
+            "maximum-likelihood estimate of θ_A? Give two decimals.",
+            known[0], digits=2,
+            right="Right: with the coin known, the estimate is its heads divided by its tosses.",
+            wrong=f"Not quite: divide coin A's heads by its tosses, {a_heads} / {a_tosses} = {known[0]:.2f}."),
+        multiple_choice(
+            "Where is the log-likelihood of one coin, h log θ + (n − h) log(1 − θ), highest?",
+            {"At θ = h / n": "Right: its derivative h/θ − (n − h)/(1 − θ) is zero there, and it is a maximum.",
+             "At θ = 0.5": "No: 0.5 is the top only when exactly half the tosses are heads.",
+             "At θ = 1": "No: θ = 1 makes every tail impossible; the log-likelihood is −∞ if there is one tail.",
+             "It has no maximum": "No: it rises while θ < h/n and falls after, so h/n is its maximum."},
+            "At θ = h / n"),
+        multiple_choice(
+            "You toss the same coin 100 times instead of 10, with the same fraction of heads. What happens to "
+            "the likelihood curve?",
+            {"It gets narrower around the same peak": "Right: the peak stays at h/n and the standard error "
+                                                      "√(θ(1 − θ)/n) shrinks like 1/√n: more tosses, a firmer estimate.",
+             "Its peak moves towards 0.5": "No: the peak is at the fraction of heads, which did not change.",
+             "It gets wider": "No: more data make the estimate more certain, so the curve narrows.",
+             "Nothing changes": "No: the peak stays, but ten times the tosses make the curve much narrower."},
+            "It gets narrower around the same peak"),
+    ]
 
 
 def _lesson_2():
@@ -382,7 +418,7 @@ def _lesson_7():
     ]
 
 
-_QUIZZES = {2: _lesson_2, 3: _lesson_3, 4: _lesson_4, 5: _lesson_5, 6: _lesson_6, 7: _lesson_7}
+_QUIZZES = {1: _lesson_1, 2: _lesson_2, 3: _lesson_3, 4: _lesson_4, 5: _lesson_5, 6: _lesson_6, 7: _lesson_7}
 
 
 def lesson_quiz(lesson):
@@ -391,7 +427,7 @@ def lesson_quiz(lesson):
     Parameters
     ----------
     lesson : int
-        The lesson's number (2 to 7).
+        The lesson's number (1 to 7).
 
     Returns
     -------

@@ -24,6 +24,10 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL_URL = re.compile(r"^(file|data|blob|about):")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# Every widget view of the page drawn: the widget manager puts each next to its <script> tag.
+WIDGETS_DRAWN = (f"() => document.querySelectorAll('script[type=\"{WIDGET_VIEW}\"]').length"
+                 " <= document.querySelectorAll('.widget-subarea > *').length")
 
 
 def require_site() -> None:
@@ -84,7 +88,30 @@ class Visit:
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
+        self.go(docname)
+
+    def go(self, docname: str) -> None:
+        """Open another page in the same tab (cheaper than a new context), as a reader follows a link.
+
+        ``problems`` then holds what went wrong on this page only.
+        """
+        self.docname = docname
+        self.problems.clear()
         self.page.goto((HTML / f"{docname}.html").as_uri(), wait_until="load")
+        self._settle()
+
+    def start_going(self, docname: str) -> None:
+        """Start opening another page and return at once: tabs then load their pages in parallel
+        (each in its own renderer process). :meth:`arrive` waits for it. ``docname`` must differ
+        from the page open now."""
+        self.docname = docname
+        self.problems.clear()
+        self.page.evaluate("url => { setTimeout(() => { location.href = url; }); }",
+                           (HTML / f"{docname}.html").as_uri())
+
+    def arrive(self) -> None:
+        """Wait until the page :meth:`start_going` opens has loaded and settled."""
+        self.page.wait_for_url((HTML / f"{self.docname}.html").as_uri(), wait_until="load")
         self._settle()
 
     def _only_local(self, route):
@@ -95,10 +122,12 @@ class Visit:
             route.abort()
 
     def _settle(self):
-        """Wait for MathJax's first typesetting pass and for every image."""
+        """Wait for MathJax's first typesetting pass, every image, and every widget view drawn."""
         if self.page.evaluate("() => Boolean(window.MathJax && MathJax.startup)"):
             self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
         self.page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
+        if self.page.locator(f'script[type="{WIDGET_VIEW}"]').count():
+            self.page.wait_for_function(WIDGETS_DRAWN)
 
     def screenshot(self, suffix: str):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -114,16 +143,30 @@ def run_axe(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"), rules: dict
     axe is injected from the copy ``make book`` fetched (never a CDN); ``rules`` turns single
     rules on or off, e.g. ``{"label-content-name-mismatch": {"enabled": True}}``.
     """
+    start_axe(page, tags, rules)
+    return axe_violations(page)
+
+
+def start_axe(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"), rules: dict | None = None,
+              only: list[str] | None = None) -> None:
+    """Start :func:`run_axe` on ``page`` without waiting: axe runs in that page's own renderer
+    process, so pages checked at the same time are checked in parallel. :func:`axe_violations`
+    collects the result. ``only`` runs just those rules (by id) instead of the ``tags``."""
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS.relative_to(ROOT)} is missing: `make book` fetches it from npm")
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(path=str(AXE_JS))
     # preload: axe would re-fetch the stylesheets with XHR, which file:// pages refuse (CORS).
-    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"],
-               "preload": False}
+    run_only = {"type": "rule", "values": list(only)} if only else {"type": "tag", "values": list(tags)}
+    options = {"runOnly": run_only, "resultTypes": ["violations"], "preload": False}
     if rules:
         options["rules"] = rules
-    result = page.evaluate("options => axe.run(document, options)", options)
+    page.evaluate("options => { window.__coinemAxe = axe.run(document, options); }", options)
+
+
+def axe_violations(page) -> list[dict]:
+    """The result of the :func:`start_axe` run on ``page``, as :func:`run_axe` returns it."""
+    result = page.evaluate("() => window.__coinemAxe")
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [" ".join(n["target"][0] if isinstance(n["target"][0], list) else n["target"])
                        + ": " + (n.get("failureSummary") or "").replace("\n", " ")[:200]

@@ -20,6 +20,16 @@ LESSON_TITLES = ["Lesson 1", "Lesson 2", "Lesson 3", "Lesson 4", "Lesson 5", "Le
 PHONES = ["phone", "small"]
 
 
+def settled(page) -> None:
+    """Wait for running CSS transitions and animations (the drawer's slide-in) to finish."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
+def after_layout(page) -> None:
+    """Two animation frames: coinem-site.js re-measures in the frame after MathJax finishes."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def visible_links(page, scope: str) -> list[str]:
     return page.evaluate(
         "scope => Array.from(document.querySelectorAll(scope + ' a')).filter(a => {"
@@ -34,19 +44,21 @@ def test_the_menu_button_opens_the_navigation_drawer_on_a_phone(visit, screen):
     assert not [t for t in visible_links(page, "body") if t.startswith("Lesson 4")], "navigation shown before ☰"
     toggle = page.get_by_role("button", name="Toggle primary sidebar")
     toggle.click()
-    page.wait_for_timeout(400)  # the drawer's slide-in
+    page.locator("dialog[open]").wait_for()
+    settled(page)  # the drawer's slide-in
     shown = visible_links(page, "dialog[open]")
     assert all(any(t.startswith(title) for t in shown) for title in LESSON_TITLES), shown
     page.keyboard.press("Escape")
-    page.wait_for_timeout(400)
-    assert not page.locator("dialog[open]").count()
+    page.locator("dialog[open]").wait_for(state="detached")
+    settled(page)
 
 
 @pytest.mark.parametrize("screen", PHONES)
 def test_the_contents_button_opens_the_page_contents_on_a_phone(visit, screen):
     page = visit("notebooks/02_e_step", viewport=VIEWPORTS[screen]).page
     page.get_by_role("button", name=re.compile("secondary sidebar", re.I)).click()
-    page.wait_for_timeout(400)
+    page.locator("dialog[open]").wait_for()
+    settled(page)
     shown = visible_links(page, "dialog[open]")
     assert "Why we compute in log space" in shown, shown
 
@@ -57,13 +69,13 @@ def test_the_menu_button_collapses_and_restores_the_sidebar_on_a_laptop(visit):
     article = page.locator("article").evaluate("a => a.getBoundingClientRect().width")
     toggle = page.get_by_role("button", name="Toggle primary sidebar")
     toggle.click()
-    page.wait_for_timeout(400)
+    settled(page)
     assert not any(t.startswith("Lesson 4") for t in visible_links(page, "body")), "sidebar still shown"
     assert not page.locator("dialog[open]").count(), "☰ opened a drawer instead of collapsing the sidebar"
     assert page.locator("article").evaluate("a => a.getBoundingClientRect().width") > article, \
         "the lesson did not get the room"
     toggle.click()
-    page.wait_for_timeout(400)
+    settled(page)
     assert any(t.startswith("Lesson 4") for t in visible_links(page, ".bd-sidebar-primary"))
 
 
@@ -91,10 +103,11 @@ PHONE_LAYOUT = """() => {
 @pytest.mark.parametrize("screen", PHONES)
 def test_no_page_scrolls_sideways_on_a_phone_and_wide_content_stays_readable(visit, screen):
     problems = []
+    page_visit = visit(DOCNAMES[0], viewport=VIEWPORTS[screen])
+    page = page_visit.page
     for docname in DOCNAMES:
-        page_visit = visit(docname, viewport=VIEWPORTS[screen])
-        page = page_visit.page
-        page.wait_for_timeout(200)  # coinem-site.js measures after MathJax
+        page_visit.go(docname)  # one tab from page to page
+        after_layout(page)
         layout = page.evaluate(PHONE_LAYOUT)
         if layout["page"] > layout["screen"]:
             problems.append(f"{docname}: the page is {layout['page']} px wide on a {layout['screen']} px screen")
@@ -106,7 +119,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_wide_content_stays_readable(vis
             # At least 600 px of a figure of 900-1200 px: labels at half size or more, not a third.
             if figure["scale"] < 0.49 or not (figure["scrolls"] and figure["focusable"]):
                 problems.append(f"{docname}: wide figure {figure}")
-        page_visit.close()
+        problems += [f"{docname}: {p}" for p in page_visit.problems]
     assert not problems, "\n".join(problems)
 
 

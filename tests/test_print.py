@@ -9,7 +9,7 @@ pages. Then Chromium writes the actual PDF, which must be A4 and hold every page
 from __future__ import annotations
 
 import pytest
-from sitekit import DOCNAMES, SCREENSHOTS
+from sitekit import DOCNAMES, SCREENSHOTS, Visit
 
 LESSONS = [d for d in DOCNAMES if d.startswith("notebooks/")]
 # A4 is 210 mm wide; with Chromium's default 1 cm margins the text is 190 mm = 718 CSS px.
@@ -28,12 +28,19 @@ CLIPPED = """() => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def a4_tab(browser):
+    """One A4-wide tab; each test opens its lesson in it (a fresh page load, no new context)."""
+    tab = Visit(browser, "intro", "light", {"width": A4_TEXT_WIDTH, "height": 1000})
+    yield tab
+    tab.close()
+
+
 @pytest.mark.parametrize("docname", LESSONS)
-def test_a_printed_lesson_loses_nothing(visit, docname):
-    page_visit = visit(docname, viewport={"width": A4_TEXT_WIDTH, "height": 1000})
-    page = page_visit.page
-    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
-        page.wait_for_function("() => document.querySelector('.widget-subarea .jupyter-widgets')")
+def test_a_printed_lesson_loses_nothing(a4_tab, docname):
+    page_visit, page = a4_tab, a4_tab.page
+    page.emulate_media(media="screen")  # as a reader opens the page, before printing it
+    page_visit.go(docname)  # also waits until the explorers are drawn
     page.emulate_media(media="print")
     # What a browser does before printing (Chromium's PDF export too): coinem-site.js then fits
     # equations wider than the paper.

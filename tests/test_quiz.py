@@ -7,7 +7,7 @@ import pytest
 from coinem_helpers import quiz
 from coinem_helpers.quiz import lesson_quiz, multiple_choice, numeric, quiz_outputs
 
-LESSONS = [2, 3, 4, 5, 6, 7]
+LESSONS = [1, 2, 3, 4, 5, 6, 7]
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -57,7 +57,7 @@ def test_question_builders_check_their_arguments():
     with pytest.raises(TypeError, match="non-empty list"):
         quiz_outputs([])
     with pytest.raises(ValueError, match="lesson must be one of"):
-        lesson_quiz(1)
+        lesson_quiz(8)
 
 
 def test_numbers_are_rounded_as_the_student_is_asked():
@@ -74,3 +74,10 @@ def test_the_colours_keep_white_text_readable():
     for key in ("--jq-multiple-choice-bg", "--jq-numeric-bg", "--jq-many-choice-bg", "--jq-numeric-input-bg"):
         ratio = (1.0 + 0.05) / (luminance(quiz.COLORS[key][:7]) + 0.05)
         assert ratio >= 4.5, (key, ratio)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_text_box_is_named_by_its_label(lesson):
+    """jupyterquiz's label before a numeric answer box has no ``for``: axe's critical `label` rule."""
+    _, script = quiz_outputs(lesson_quiz(lesson))
+    assert script.count('inp.id = id + "-0"; lab.htmlFor = inp.id;') == 2

@@ -1,6 +1,6 @@
 """Turn each lesson into a reveal.js slide deck in ``_build/slides/`` (what ``make slides`` runs).
 
-For each ``notebooks/NN_name.md`` (the MyST source):
+For each lesson and appendix in ``_toc.yml`` (``notebooks/NN_name.md``, the MyST source):
 
 1. execute it (so outputs and widget state are fresh);
 2. give each cell a slide type where the lesson has none: a new slide at each ``#``/``##``
@@ -38,6 +38,7 @@ from traitlets.config import Config
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import fetch_offline_assets  # noqa: E402  (a sibling script, not an installed package)
+from exercise_numbers import lesson_number  # noqa: E402  (the website's per-lesson numbers)
 
 BOOK = HERE.parent
 OUT = BOOK / "_build" / "slides"
@@ -59,7 +60,7 @@ ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attent
 class Context:
     """What the rewriting of one lesson needs to know: equation and exercise numbers, the bib."""
 
-    def __init__(self, markdown_sources: list[str], bibliography, first_exercise: int = 1):
+    def __init__(self, markdown_sources: list[str], bibliography, lesson: int | str = 1):
         text = "\n".join(markdown_sources)
         # Labelled equations, numbered in order as on the website: $$ ... $$ (label), {math} :label:.
         labelled = re.compile(r"\$\$[ \t]*\(([\w.:-]+)\)"
@@ -67,10 +68,11 @@ class Context:
         labels = [m[1] or m[2] for m in labelled.finditer(text)]
         self.equations = {label: n for n, label in enumerate(dict.fromkeys(labels), start=1)}
         exercises = re.findall(r"^[`:]{3,}\{exercise\}.*\n:label:[ \t]*([\w.:-]+)", text, flags=re.M)
-        # Numbered through the whole course, as on the website.
-        self.exercises = {label: n for n, label in enumerate(exercises, start=first_exercise)}
+        # Numbered per lesson, as on the website (tools/exercise_numbers.py): 2.1, 2.2, ..., A1.1.
+        self.lesson = lesson
+        self.exercises = {label: f"{lesson}.{k}" for k, label in enumerate(exercises, start=1)}
         self.bibliography = bibliography
-        self.exercise_count = first_exercise - 1
+        self.exercise_count = 0
 
 
 def split_options(lines: list[str]) -> tuple[dict, list[str]]:
@@ -96,7 +98,7 @@ def blockquote(title: str, body: str) -> str:
 def render_directive(name: str, arg: str, options: dict, body: str, ctx: Context) -> str:
     if name == "exercise":
         ctx.exercise_count += 1
-        number = ctx.exercises.get(options.get("label"), ctx.exercise_count)
+        number = ctx.exercises.get(options.get("label"), f"{ctx.lesson}.{ctx.exercise_count}")
         title = f"Exercise {number}" + (f": {arg}" if arg else "")
         return f"**{title}**\n\n{body.strip()}"
     if name in ("solution-start", "solution"):
@@ -231,6 +233,9 @@ def markdown_height(markdown: str) -> int:
     for piece in blocks(markdown):
         if piece.startswith("$$") or piece.startswith("\\begin"):
             height += 30 + 40 * (piece.count("\\\\") + 1)
+        elif re.match(r"^[`:]{3,}\{", piece):
+            # A directive (admonition, exercise): its box's title bar and padding, then its text.
+            height += 60 + markdown_height(piece.split("\n", 1)[1] if "\n" in piece else "")
         elif piece.startswith("# "):
             height += 110
         elif piece.startswith("#"):
@@ -344,24 +349,34 @@ def assign_slide_types(nb) -> None:
             used += height
 
 
-def to_slides(nb, bibliography, first_exercise: int = 1) -> int:
+def to_slides(nb, bibliography, lesson: int | str = 1) -> int:
     """Prepare an executed lesson for nbconvert's reveal.js exporter, in place.
 
-    Returns the number of exercises in the lesson (the next lesson's numbering goes on from it).
+    ``lesson`` is the lesson's number (``2``, or ``"A1"`` for the appendix): its exercises are
+    Exercise 2.1, 2.2, ... as on the website. Returns the number of exercises in the lesson.
     """
     nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    ctx = Context(markdown, bibliography, first_exercise)
+    ctx = Context(markdown, bibliography, lesson)
     # Slide types first: they look at the MyST (headings, exercise and solution directives).
     split_long_markdown(nb)
     split_tall_code_cells(nb)
     assign_slide_types(nb)
+    starts = None  # a new (sub)slide that a cell left empty by the conversion would have begun
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = convert_roles(convert_directives(cell.source, ctx), ctx)
             if not cell.source.strip():
+                # e.g. a lone solution-end: skipped, so the slide it began goes to the next cell.
+                if cell.metadata["slideshow"]["slide_type"] in ("slide", "subslide"):
+                    starts = starts or cell.metadata["slideshow"]["slide_type"]
                 cell.metadata["slideshow"] = {"slide_type": "skip"}
-    return ctx.exercise_count - first_exercise + 1
+                continue
+        if starts and cell.metadata.get("slideshow", {}).get("slide_type") in ("-", "fragment", None):
+            cell.metadata["slideshow"] = {"slide_type": starts}
+        if cell.metadata.get("slideshow", {}).get("slide_type") != "skip":
+            starts = None
+    return ctx.exercise_count
 
 
 # --------------------------------------------------------------------------- export
@@ -389,11 +404,45 @@ def exporter(offline: bool) -> SlidesExporter:
                           extra_template_basedirs=[str(HERE / "slides_template")])
 
 
+def cached_execution(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+    """The website build's run of this lesson (its jupyter-cache in ``_build``), if still current.
+
+    ``make book`` executes every lesson and stores the result; executing it again for the slides
+    doubled the time of ``make test``. Used only when the cached run has the same code cells (the
+    cache's own match) and was made with the helper package as it is now (the stamp build_book.py
+    writes); otherwise None, and the lesson is executed.
+    """
+    import build_book  # a sibling script: its stamp of the helper package's source
+
+    cache_dir = build_book.BUILD / ".jupyter_cache"
+    stamp = build_book.HELPERS_STAMP
+    if not cache_dir.is_dir() or not stamp.is_file() or stamp.read_text().strip() != build_book.helpers_hash():
+        return None
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nb)
+    except KeyError:  # no run of this version of the lesson
+        return None
+    return merged
+
+
 def executed(source: Path) -> nbformat.NotebookNode:
     nb = jupytext.read(source)
+    cached = cached_execution(nb)
+    if cached is not None:
+        print(f"  {source.name}: outputs of the website build (_build/.jupyter_cache)")
+        return cached
+    print(f"  {source.name}: executing")
     NotebookClient(nb, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(source.parent)}}).execute()
     return nb
+
+
+def lesson_sources(toc: Path = BOOK / "_toc.yml") -> list[Path]:
+    """The lessons and appendices in the website's order: every ``notebooks/`` entry of ``_toc.yml``."""
+    names = re.findall(r"^\s*-?\s*file:\s*(notebooks/\S+?)(?:\.md)?\s*$", toc.read_text(encoding="utf-8"), flags=re.M)
+    return [BOOK / f"{name}.md" for name in names if lesson_number(name) is not None]
 
 
 def index_page(decks: list[tuple[str, str]]) -> str:
@@ -420,13 +469,12 @@ def main() -> int:
         shutil.copy(HERE / "book_static" / "offline-widgets.js", OUT / "offline-widgets.js")
     bibliography = parse_file(str(BOOK / "references.bib"))
     slides = exporter(offline)
-    decks, first_exercise = [], 1
-    for source in sorted((BOOK / "notebooks").glob("[0-9][0-9]_*.md")):
-        print(f"  {source.name}: executing and converting")
+    decks = []
+    for source in lesson_sources():
         nb = executed(source)
         title = next((line[2:].strip() for c in nb.cells if c.cell_type == "markdown"
                       for line in c.source.split("\n") if line.startswith("# ")), source.stem)
-        first_exercise += to_slides(nb, bibliography, first_exercise)
+        to_slides(nb, bibliography, lesson_number(source.stem))
         nb.metadata["title"] = title
         body, _ = slides.from_notebook_node(nb, resources={"coinem_offline": offline})
         target = OUT / f"{source.stem}.slides.html"

@@ -109,6 +109,22 @@ def name_search_button_by_its_text(page: str) -> str:
     return SEARCH_BUTTON.sub(r"\1", page)
 
 
+HIDDEN_CELL_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+def name_hidden_cell_toggles_by_their_text(page: str) -> str:
+    """myst-nb names a hidden cell's toggle "Toggle hidden content" while it shows "Show code cell
+    content": a speech-input user saying what they see would not reach it (WCAG 2.5.3). Without the
+    aria-label its name is its visible text (the other prompt is display: none).
+
+    Examples
+    --------
+    >>> name_hidden_cell_toggles_by_their_text(HIDDEN_CELL_SUMMARY + '<p>Show code cell content</p>')
+    '<summary><p>Show code cell content</p>'
+    """
+    return page.replace(HIDDEN_CELL_SUMMARY, "<summary>")
+
+
 WIDGET_VIEW = '<script type="application/vnd.jupyter.widget-view+json">'
 SKIP_LINK = '<div id="pst-skip-link" class="skip-link d-print-none"><a href="#main-content">'
 EXPLORER_ID = "coinem-explorer"
@@ -144,7 +160,7 @@ def postprocess(page: str, icons: bool) -> str:
     """Every fix to a rendered page, in order."""
     if icons:
         page = drop_fontawesome_script(page)
-    page = add_skip_link_to_the_explorer(page)
+    page = add_skip_link_to_the_explorer(name_hidden_cell_toggles_by_their_text(page))
     return name_search_button_by_its_text(name_buttons_by_their_text(fix_bibliography_roles(page)))
 
 
