@@ -4,8 +4,9 @@ Chromium opens the built pages from disk (every non-local request blocked). At 3
 the ☰ button opens the navigation drawer with the lesson links, and the contents button opens the
 page's table of contents; at 1366 px ☰ collapses the sidebar and brings it back. No page scrolls
 sideways on a phone; a display equation scrolls in its own box, never under its number; wide
-multi-panel figures keep readable labels. Static checks: no page loads the theme's 1.5 MB
-FontAwesome script (a subset stylesheet draws the icons), and MathJax loads only where there is math.
+multi-panel figures keep readable labels. No page loads the theme's 1.5 MB FontAwesome script or
+its 156 kB icon font (a subset stylesheet draws the icons as SVG masks), and MathJax loads only
+where there is math.
 """
 
 from __future__ import annotations
@@ -152,6 +153,45 @@ def test_icons_are_drawn_in_the_browser(visit):
     box = icon.bounding_box()
     assert box and box["width"] > 8 and box["height"] > 8
     assert "svg" in icon.evaluate("i => getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage")
+
+
+# Every ::before/::after the page draws in FontAwesome's web font (the theme's admonition, link and
+# breadcrumb icons use it unless offline/icons.css draws them as SVG masks).
+FONT_ICONS = """() => Array.from(document.querySelectorAll('body *')).flatMap(e => ['::before', '::after'].map(p => {
+  const s = getComputedStyle(e, p);
+  return s.content !== 'none' && s.content !== 'normal' && /Font Awesome/i.test(s.fontFamily)
+    ? e.tagName.toLowerCase() + '.' + Array.from(e.classList).join('.') + p : null;
+})).filter(Boolean)"""
+
+
+def test_no_page_downloads_the_icon_font_and_admonition_icons_are_drawn(browser):
+    """The theme draws admonition icons with FontAwesome's 156 kB web font; the site draws them as
+    SVG masks, so no page downloads the font (issue 12: a lesson page is at most 1.0 MB)."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    fonts = []
+    context.on("request", lambda r: "fontawesome" in r.url and fonts.append(r.url))
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page = context.new_page()
+    problems, icons = [], 0
+    try:
+        for docname in DOCNAMES + ["genindex", "search"]:
+            page.goto((HTML / f"{docname}.html").as_uri(), wait_until="load")
+            problems += [f"{docname}: {p} uses the icon font" for p in page.evaluate(FONT_ICONS)]
+            for title in page.locator(".admonition > .admonition-title").all():
+                if not title.is_visible():
+                    continue
+                style = title.evaluate("t => { const s = getComputedStyle(t, '::after'); return {content: s.content,"
+                                       " mask: s.maskImage || s.webkitMaskImage, w: s.width, h: s.height}; }")
+                if style["content"] == "none":  # sphinx-exercise's solutions have no icon
+                    continue
+                icons += 1
+                if "svg" not in style["mask"] or style["w"] == "0px" or style["h"] == "0px":
+                    problems.append(f"{docname}: an admonition icon is not drawn: {style}")
+        problems += [f"downloaded {url}" for url in fonts]
+    finally:
+        context.close()
+    assert icons > 20, f"only {icons} admonition titles checked"
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("docname", DOCNAMES + ["genindex", "search"])

@@ -57,6 +57,19 @@ class Asset:
     amd: tuple[str, str] | None = None  # (RequireJS module name, its path under ``dest``, no .js)
 
 
+# The FontAwesome icons the book theme draws: with its script (the ``fa-*`` classes of its
+# templates) and with its web font (the admonition, external-link, download and breadcrumb
+# icons of its stylesheets). tools/build_book.py maps each to the place the theme uses it.
+FONTAWESOME_SVGS = (
+    "solid/bars", "solid/list", "solid/magnifying-glass", "solid/sun", "solid/moon",
+    "solid/circle-half-stroke", "solid/arrow-up", "solid/angle-left", "solid/angle-right",
+    "solid/angle-down", "solid/download", "solid/expand", "solid/file", "solid/file-pdf",
+    "solid/code", "solid/rocket", "brands/github",
+    "solid/bell", "solid/circle-info", "solid/lightbulb", "solid/triangle-exclamation",
+    "solid/circle-exclamation", "solid/circle-xmark", "solid/share", "solid/pencil",
+    "solid/up-right-from-square", "solid/magnifying-glass-minus",
+)
+
 ASSETS = (
     # MathJax 3: the TeX-to-HTML component, its web fonts, the TeX extensions it autoloads
     # (e.g. \boldsymbol), and the modules its right-click menu loads (accessibility, speech).
@@ -81,13 +94,10 @@ ASSETS = (
            "plugin/notes/**")),
     # Build-time only, never loaded by a page as is: the SVGs of the few FontAwesome icons the
     # theme draws (tools/build_book.py turns them into one small stylesheet instead of the
-    # theme's 1.5 MB icon script), and axe-core, which the accessibility tests inject.
+    # theme's 1.5 MB icon script and 156 kB icon font), and axe-core, which the accessibility
+    # tests inject.
     Asset("@fortawesome/fontawesome-free@6", "fontawesome", ("icons",),
-          tuple(f"svgs/{icon}.svg" for icon in (
-              "solid/bars", "solid/list", "solid/magnifying-glass", "solid/sun", "solid/moon",
-              "solid/circle-half-stroke", "solid/arrow-up", "solid/angle-left", "solid/angle-right",
-              "solid/download", "solid/expand", "solid/file", "solid/file-pdf", "solid/code",
-              "solid/rocket", "brands/github"))),
+          tuple(f"svgs/{icon}.svg" for icon in FONTAWESOME_SVGS)),
     Asset("axe-core@4.14", "axe-core", ("tests",), ("axe.min.js",)),
 )
 

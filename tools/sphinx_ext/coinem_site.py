@@ -7,9 +7,10 @@ regression (tests/test_a11y*.py, tests/test_print.py):
 * the site's own stylesheet and script (``tools/book_static/coinem-site.css`` and ``.js``):
   display equations scroll sideways on phones without running under their number, wide figures
   stay readable, print styles, and scroll boxes reachable by keyboard;
-* FontAwesome: the theme loads a 1.5 MB script on every page to draw 17 icons. When the build
-  generated a subset stylesheet of exactly those icons (``offline/icons.css``, see
-  ``tools/build_book.py``), pages load that instead of the script;
+* FontAwesome: the theme loads a 1.5 MB script on every page to draw 17 icons, and its
+  stylesheets draw admonition and link icons with a 156 kB web font. When the build generated a
+  subset stylesheet of exactly those icons as SVG masks (``offline/icons.css``, see
+  ``tools/build_book.py``), pages load that instead of the script, and never need the font;
 * the references page: docutils marks the citation list ``role="list"`` and each entry
   ``role="doc-biblioentry"``, which is invalid ARIA (a list holds list items; axe: critical);
 * the header buttons: a link's accessible name must contain its visible text (WCAG 2.5.3), so the
