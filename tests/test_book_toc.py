@@ -69,15 +69,22 @@ def test_lessons_are_built_from_their_md_source(docname):
 
 
 @pytest.mark.parametrize("docname", LESSONS)
-def test_lesson_offers_its_executed_notebook_for_download(docname):
+def test_lesson_offers_the_student_notebook_for_download(docname):
+    """The .ipynb download is the executed student notebook (plain Markdown, solutions folded in
+    Markdown cells that never run), not the MyST source as a notebook, whose Run All would run
+    every solution."""
     soup = page(docname)
     target = f"_sources/{docname}.ipynb"
     assert any(a.get("href", "").endswith(target) for a in soup.find_all("a")), \
         f"{docname}.html has no download link to the .ipynb"
-    notebook = json.loads((HTML / "_sources" / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    download = (HTML / "_sources" / f"{docname}.ipynb").read_bytes()
+    assert download == (ROOT / f"{docname}.ipynb").read_bytes(), "the download is not the student notebook"
+    notebook = json.loads(download)
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     assert code and all(cell["execution_count"] for cell in code), "the download is not executed"
     assert any(cell["outputs"] for cell in code)
+    assert not [c for c in notebook["cells"] if "solution" in c["metadata"].get("tags", []) and c["cell_type"] == "code"]
+    assert "{solution-start}" not in download.decode("utf-8") and ":::{" not in download.decode("utf-8")
 
 
 @pytest.mark.parametrize("docname", LESSONS)

@@ -1,11 +1,16 @@
-"""Sphinx extension: the ``.ipynb`` a lesson page offers for download is the *executed* notebook.
+"""Sphinx extension: the ``.ipynb`` a lesson page offers for download is the student notebook.
 
-myst-nb (1.4) writes each page's notebook to ``_build/jupyter_execute/``, from where
-sphinx-book-theme copies it to ``_build/html/_sources/`` for the download button. When the
-outputs come from the jupyter-cache (every rebuild after the first), myst-nb renders the page from
-the cached outputs but writes the notebook *without* them, so readers would download an empty
-notebook. Once the build has finished, this extension reads each lesson the way myst-nb does,
-merges its outputs (and saved widget state) from the cache, and writes it in place of the download.
+sphinx-book-theme's download button offers ``_build/html/_sources/<page>.ipynb``, which myst-nb
+writes from the page's MyST source: its Markdown cells are raw MyST (directives, roles,
+``{solution-start}`` markers) and the solutions are code cells that Run All executes. A lesson's
+student notebook, ``notebooks/NN_name.ipynb`` (generated from the ``.md`` by
+``tools/sync_notebooks.py``, executed, the notebook Binder and Colab open), is what a student
+should get: once the build has finished, this extension copies it in place of the download.
+
+A page with no such notebook next to its source gets the executed notebook of its source instead:
+myst-nb writes the download *without* outputs when they come from the jupyter-cache (every rebuild
+after the first), so this extension reads the page the way myst-nb does and merges its outputs
+(and saved widget state) from the cache.
 
 Enabled in ``_config.yml`` (``sphinx.local_extensions`` and ``sphinx.config.extensions``).
 """
@@ -35,7 +40,8 @@ def executed_notebook(source: Path, env, cache) -> nbformat.NotebookNode | None:
 
 
 def write_executed_downloads(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished`` handler: replace each ``_sources/<page>.ipynb`` by the executed one."""
+    """``build-finished`` handler: replace each ``_sources/<page>.ipynb`` by the student notebook
+    next to the page's source, or else by the executed notebook of the source."""
     config = app.env.mystnb_config
     if exception is not None or app.builder.format != "html" or config.execution_mode != "cache":
         return
@@ -44,8 +50,13 @@ def write_executed_downloads(app: Sphinx, exception: Exception | None) -> None:
         download = Path(app.outdir, "_sources", f"{docname}.ipynb")
         if not download.is_file():
             continue
+        source = Path(app.env.doc2path(docname))
+        student = source.with_suffix(".ipynb")
+        if source.suffix == ".md" and student.is_file():
+            download.write_bytes(student.read_bytes())
+            continue
         try:
-            notebook = executed_notebook(Path(app.env.doc2path(docname)), app.env, cache)
+            notebook = executed_notebook(source, app.env, cache)
         except KeyError:
             LOGGER.warning(f"{docname}: no executed notebook in the jupyter-cache to offer "
                            "for download", type="executed_downloads")
