@@ -7,7 +7,7 @@ answers of the usual wrong implementations (heads and tails swapped, the prior i
 assignments, ...) are computed too, and the first one the student's answer matches is named.
 When everything agrees, the function returns a short success message.
 
-The otter-grader check files in ``notebooks/checks/`` are thin wrappers around these
+The otter-grader check files in ``coinem_helpers/checks/`` are thin wrappers around these
 functions, so that the same feedback appears in the notebook (``grader.check``), in the
 instructor's grading run (``otter run``) and in the tests.
 

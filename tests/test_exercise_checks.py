@@ -1,6 +1,6 @@
 """The implement-it exercises' automatic checks: right answers pass, each usual mistake is named.
 
-Every check file in ``notebooks/checks/`` is loaded by otter-grader itself and run against the
+Every check file in ``coinem_helpers/checks/`` is loaded by otter-grader itself and run against the
 reference solution (it must pass every test case) and against planted wrong implementations,
 each with one classic mistake: the failure message must name that mistake.
 """
@@ -15,11 +15,11 @@ from scipy.stats import poisson
 
 from coinem_helpers import e_step, hard_e_step, log_likelihood, m_step
 
-CHECKS = Path(__file__).resolve().parent.parent / "notebooks" / "checks"
+CHECKS = Path(__file__).resolve().parent.parent / "coinem_helpers" / "checks"
 
 
 def run_check(question, func):
-    """Run ``notebooks/checks/<question>.py`` with otter on ``{question: func}``; return the results."""
+    """Run ``coinem_helpers/checks/<question>.py`` with otter on ``{question: func}``; return the results."""
     test_file = ExceptionTestFile.from_file(str(CHECKS / f"{question}.py"))
     test_file.run({question: func})
     return test_file
@@ -286,7 +286,7 @@ def test_the_checks_use_the_helpers_answers():
 # The lessons' own cells: what students start from, and the solutions the website shows
 # ---------------------------------------------------------------------------
 
-NOTEBOOKS = CHECKS.parent
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 LESSON_SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
 
 
@@ -346,3 +346,45 @@ def test_the_lessons_solutions_pass_their_checks(source):
     for question in questions:
         result = run_check(question, namespace[question])
         assert result.passed_all, "\n".join(r.message for r in result.test_case_results)
+
+
+# ---------------------------------------------------------------------------
+# The checks and quizzes run wherever a lesson runs (the course folder, Colab, a download)
+# ---------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _requirements(extra: str) -> dict[str, str]:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    return {req.split(">")[0].split("=")[0].split("<")[0]: req for req in extras[extra]}
+
+
+def test_the_check_cells_find_their_checks_in_the_helper_package():
+    """A check cell names the package's folder, not a folder next to the notebook: on Colab, or in a
+    lesson downloaded from the website on its own, there is no such folder."""
+    from coinem_helpers.checks import CHECKS_DIR
+
+    cells = [c for s in LESSON_SOURCES for c in _exercise_cells(s, "check")]
+    assert len(cells) >= 7
+    for cell in cells:
+        assert "otter.Notebook(tests_dir=CHECKS_DIR)" in cell and "from coinem_helpers.checks import CHECKS_DIR" in cell
+    asked = {q for s in LESSON_SOURCES for q in _questions(s)}
+    assert asked == {p.stem for p in Path(CHECKS_DIR).glob("*.py")} - {"__init__"}
+
+
+@pytest.mark.parametrize("source", LESSON_SOURCES, ids=[s.stem for s in LESSON_SOURCES])
+def test_on_colab_a_lesson_installs_what_its_checks_and_quizzes_import(source):
+    """The lesson's first cell installs ``coinem_helpers[exercises]`` on Colab, and that extra holds
+    otter-grader and jupyterquiz with the same pins as the extras of `make lab`, `make book` and
+    `make test` (a student on Colab meets the versions the course was tested with)."""
+    text = source.read_text(encoding="utf-8")
+    if ":tags: [check]" in text or ":tags: [quiz]" in text:
+        assert '%pip install --quiet "coinem_helpers[exercises] @ git+' in text
+    exercises = _requirements("exercises")
+    assert set(exercises) == {"otter-grader", "jupyterquiz"}
+    for extra in ("course", "book", "test"):
+        pinned = _requirements(extra)
+        assert {name: pinned.get(name) for name in exercises} == exercises, extra

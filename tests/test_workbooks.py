@@ -45,8 +45,6 @@ def test_the_builder_examples_run():
 
 def test_one_student_workbook_per_lesson(built):
     assert sorted(p.name for p in (built / "student").glob("*.ipynb")) == [p.name for p in LESSONS]
-    assert sorted(p.name for p in (built / "student" / "checks").glob("*.py")) == sorted(
-        p.name for p in (ROOT / "notebooks" / "checks").glob("*.py"))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])

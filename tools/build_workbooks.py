@@ -10,8 +10,9 @@ From each lesson notebook ``notebooks/NN_*.ipynb`` (generated from its ``.md`` b
     cells between a ``{solution-start}`` and a ``{solution-end}`` marker (the MyST form) and
     any ``<details>`` block whose summary says "Solution" (the plain-Markdown form). Every output
     is cleared (an executed check cell would report the reference solution's success), the
-    ``skeleton`` cells keep their ``...`` placeholders, and the ``check`` cells stay, with the
-    check files in ``student/checks/`` so that ``grader.check`` works from that folder.
+    ``skeleton`` cells keep their ``...`` placeholders, and the ``check`` cells stay (their
+    check files ship with the helper package, ``coinem_helpers/checks/``, so ``grader.check``
+    works wherever the workbook is opened).
 ``_build/workbooks/autograder/``
     One otter-grader configuration zip per lesson with an implement-it exercise
     (``NN_*.zip``, holding only that lesson's check files), ``grade.py``, which grades a
@@ -32,7 +33,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-CHECKS = NOTEBOOKS / "checks"
+CHECKS = ROOT / "coinem_helpers" / "checks"
 OUT = ROOT / "_build" / "workbooks"
 GRADE_SCRIPT = Path(__file__).resolve().parent / "workbook_grade.py"
 
@@ -167,7 +168,6 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     student.mkdir(parents=True)
     autograder.mkdir(parents=True)
-    shutil.copytree(CHECKS, student / "checks", ignore=shutil.ignore_patterns("__pycache__"))
     zips = []
     for path in notebooks:
         nb = strip_solutions(nbformat.read(path, as_version=4))
@@ -178,7 +178,7 @@ def main():
         names = questions(nb)
         missing = [n for n in names if not (CHECKS / f"{n}.py").exists()]
         if missing:
-            sys.exit(f"{path.name}: no check file for {missing} in notebooks/checks/")
+            sys.exit(f"{path.name}: no check file for {missing} in coinem_helpers/checks/")
         if names:
             zips.append((build_autograder(path.stem, names, autograder), names))
         print(f"{path.name}: workbook written" + (f", autograder for {', '.join(names)}" if names else ""))
