@@ -388,3 +388,13 @@ def test_on_colab_a_lesson_installs_what_its_checks_and_quizzes_import(source):
     for extra in ("course", "book", "test"):
         pinned = _requirements(extra)
         assert {name: pinned.get(name) for name in exercises} == exercises, extra
+
+
+def test_the_conda_environment_installs_the_extras_that_hold_the_pins():
+    """environment.yml installs the package with the extras of `make lab`, `make book` and `make
+    test`, so that conda users get the same pinned versions (no second list to drift)."""
+    import yaml
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip == ["-e .[course,exercises,scale,book,test]"]
