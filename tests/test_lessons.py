@@ -83,3 +83,31 @@ def test_every_figure_has_alt_text(source):
     for cell in figures:
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
         assert len(alt) > 20, f"figure without alt text: {cell.source[:60]!r}"
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=[p.stem for p in LESSONS])
+def test_the_printed_time_is_what_the_estimate_computes_and_adds_up(source):
+    """The time line is ``tools/estimate_times.py``'s, and its total is the sum of its parts."""
+    import sys
+
+    sys.path.insert(0, str(NOTEBOOKS.parent / "tools"))
+    import estimate_times
+
+    line = estimate_times.time_line(estimate_times.estimate(source))
+    assert line in source.read_text(), f"{source.name}: run tools/estimate_times.py --write"
+    total, *parts = map(int, re.findall(r"\d+", line))
+    assert total == sum(parts), line
+
+
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven"]
+
+
+@pytest.mark.parametrize("source", [s for s in LESSONS if re.search(r"tags: \[quiz\b", s.read_text())],
+                         ids=lambda s: s.stem)
+def test_the_self_check_says_how_many_questions_it_has(source):
+    from coinem_helpers.quiz import lesson_quiz
+
+    said = re.search(r"(\w+) quick questions", source.read_text())
+    assert said, f"{source.name}: the self-check does not say how many questions it has"
+    count = len(lesson_quiz(int(source.stem[:2])))
+    assert said.group(1).lower() == NUMBER_WORDS[count], f"{source.name} says {said.group(1)}, the quiz has {count}"

@@ -85,8 +85,13 @@ def rounded(minutes: float) -> int:
     return int(5 * math.floor(minutes / 5 + 0.5))
 
 
+def total(t: dict[str, float]) -> int:
+    """The printed total: the sum of the printed parts, so that the line adds up."""
+    return rounded(t["reading"]) + rounded(t["running"]) + rounded(t["exercises"])
+
+
 def time_line(t: dict[str, float]) -> str:
-    return (f"**Estimated time:** about {rounded(t['total'])} minutes: about {rounded(t['reading'])} to read, "
+    return (f"**Estimated time:** about {total(t)} minutes: about {rounded(t['reading'])} to read, "
             f"{rounded(t['running'])} to run and read the code, {rounded(t['exercises'])} for the exercises "
             "(how we estimate it: see the {doc}`introduction <../intro>`).")
 
@@ -102,12 +107,12 @@ def main(argv: list[str]) -> int:
     grand = 0
     for path in paths:
         t = estimate(path)
-        grand += rounded(t["total"])
+        grand += total(t)
         line = (f"{path.stem:32s} reading {rounded(t['reading']):3d}  running {rounded(t['running']):3d}  "
-                f"exercises {rounded(t['exercises']):3d}  total {rounded(t['total']):3d} min")
+                f"exercises {rounded(t['exercises']):3d}  total {total(t):3d} min")
         if check:
             printed = TIME_LINE.search(path.read_text())
-            ok = printed is not None and int(printed.group(1)) == rounded(t["total"])
+            ok = printed is not None and int(printed.group(1)) == total(t)
             line += "" if ok else "   <- the lesson prints something else"
             status |= not ok
         print(line)
