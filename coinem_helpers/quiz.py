@@ -1,7 +1,7 @@
 """Self-check quizzes that work offline, in Jupyter and on the course website.
 
 The quizzes are jupyterquiz's (pinned to 2.9.6 in pyproject.toml), shown with the same
-HTML, styles and JavaScript as :func:`jupyterquiz.display_quiz`, with three changes:
+HTML, styles and JavaScript as :func:`jupyterquiz.display_quiz`, with these changes:
 
 - nothing is fetched from the network: jupyterquiz's fallback that loads MathJax 3 from a CDN
   (taken when a page's MathJax has not finished starting up) waits for the page's own
@@ -11,7 +11,10 @@ HTML, styles and JavaScript as :func:`jupyterquiz.display_quiz`, with three chan
   notebook stores the same outputs (strict nbval compares them);
 - colours with enough contrast for white text (WCAG AA);
 - the text box of a numeric or string question is named by its "Type ... answer here:" label
-  (jupyterquiz creates the label without ``for``, so a screen reader announced an unnamed box).
+  (jupyterquiz creates the label without ``for``, so a screen reader announced an unnamed box);
+- MathJax is asked to typeset only if it can: JupyterLab 4 defines a global ``MathJax`` with a
+  version 3 but no ``typeset`` (its own MathJax is not global), so every answer clicked in
+  JupyterLab threw "MathJax.typeset is not a function" after showing its feedback.
 
 Questions are jupyterquiz's dictionaries; the lessons build them from the helpers' outputs at
 run time, so the numbers in a quiz cannot drift from the course's.
@@ -159,9 +162,13 @@ def quiz_outputs(questions):
     script = script.replace("version[0]", '(version || "")[0]')
     # The label jupyterquiz puts before a text box does not point at it (WCAG 1.3.1, 4.1.2).
     script, n_labelled = re.subn(r'(inp\.id = id \+ "-0";)', r"\1 lab.htmlFor = inp.id;", script)
-    if n_fixed != 2 or n_labelled != 2 or "https://" in script.replace("<http", ""):
+    # JupyterLab's global MathJax has a version but no typeset(): the call after each answer threw.
+    script, n_guarded = re.subn(r"MathJax\.typeset\(", "if (typeof MathJax.typeset === 'function') MathJax.typeset(",
+                                script)
+    if n_fixed != 2 or n_labelled != 2 or n_guarded != 9 or "https://" in script.replace("<http", ""):
         raise RuntimeError(
-            "jupyterquiz's script changed: its MathJax CDN fallback or its text-box labels are not where version 2.9.6 has them. "
+            "jupyterquiz's script changed: its MathJax CDN fallback, its MathJax calls or its text-box labels are not "
+            "where version 2.9.6 has them. "
             "Check the new version for network use before changing the pin."
         )
     return html, script

@@ -9,12 +9,18 @@ Debian Chromium (Playwright, every non-local request blocked). For each lesson, 
    LaTeX; no solution is open, and no solution's text, code or output is on the page;
 3. open the .md: it opens as a notebook (jupytext, the default viewer), and saving it leaves it
    byte-identical.
+
+And a student practising in Lesson 2 (``02_e_step.ipynb``): after Run All the check cell says
+``my_e_step`` is not implemented yet; a wrong ``my_e_step`` (the prior ignored) typed over the
+skeleton is named by the check, the mistake corrected passes it, and the self-check quiz gives
+the right and the wrong answer their feedback, without a JavaScript error.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -254,3 +260,164 @@ def test_lesson_in_jupyterlab(page, lab, lesson):
         f"opening and saving {lesson}.md changed it:\n{_git(folder.parent, 'diff')[:3000]}")
     _close_all(page)
     assert not page.blocked, f"JupyterLab tried to reach the internet: {page.blocked[:5]}"
+
+
+# ---------------------------------------------------------------------------
+# A student practising: the implement-it exercise and the self-check quiz of Lesson 2
+# ---------------------------------------------------------------------------
+
+PRACTICE = "02_e_step"
+WIDGET = f"[...window.jupyterapp.shell.widgets('main')].find((w) => w.id === {CURRENT}.id)"
+
+
+def _reference_solution(lesson: str, function: str) -> str:
+    """The code cell of the lesson's solution block that defines ``function`` (what the website shows)."""
+    import jupytext
+
+    cells = [c.source for c in jupytext.read(ROOT / "notebooks" / f"{lesson}.md").cells
+             if c.cell_type == "code" and "solution" in c.metadata.get("tags", []) and f"def {function}(" in c.source]
+    assert len(cells) == 1, f"{lesson}.md should have one solution cell defining {function}, found {len(cells)}"
+    return cells[0]
+
+
+def _mark(page, tag: str) -> str:
+    """A locator for the one cell tagged ``tag`` in the open notebook (its node gets ``data-practice``)."""
+    found = page.evaluate(f"""(tag) => {{
+        const widget = {WIDGET};
+        const found = [...widget.content.model.cells].map((cell, i) => [cell, i])
+            .filter(([cell]) => (cell.getMetadata('tags') || []).includes(tag)).map(([, i]) => i);
+        if (found.length === 1) widget.content.widgets[found[0]].node.dataset.practice = tag;
+        return found;
+    }}""", tag)
+    assert len(found) == 1, f"{PRACTICE}.ipynb should have one cell tagged {tag!r}, found {found}"
+    return f".jp-NotebookPanel:not(.lm-mod-hidden) [data-practice='{tag}']"
+
+
+def _cell_model(tag: str) -> str:
+    """JavaScript for the model of the (marked) cell tagged ``tag``."""
+    return (f"{WIDGET}.content.widgets.find((c) => c.node.dataset.practice === {json.dumps(tag)}).model")
+
+
+def _run(page, tag: str) -> str:
+    """Select the cell, press Shift+Enter as a student does, wait for its reply; its visible output text."""
+    cell = page.locator(_mark(page, tag))
+    before = page.evaluate(f"{_cell_model(tag)}.executionCount")
+    assert before, f"the {tag} cell should have run before"
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(f"""(() => {{
+        const count = {_cell_model(tag)}.executionCount;
+        return count && count > {before} && {WIDGET}.sessionContext.session.kernel.status === 'idle';
+    }})()""", timeout=60_000)
+    return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
+
+
+def _source(page, tag: str) -> str:
+    _mark(page, tag)
+    return page.evaluate(f"{_cell_model(tag)}.sharedModel.getSource()")
+
+
+def _type_over(page, tag: str, code: str) -> None:
+    """Select everything in the cell's editor and type ``code`` over it, key by key, as a student does."""
+    page.locator(_mark(page, tag)).locator(".jp-InputArea-editor .cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    for number, line in enumerate(code.split("\n")):
+        if number:
+            page.keyboard.press("Enter")  # the editor indents the new line as Python needs it
+        page.keyboard.type(line.lstrip())  # brackets and quotes it closed itself are typed over
+    assert _source(page, tag) == code, f"the editor did not take the code:\n{_source(page, tag)}"
+
+
+def _type_insertion(page, tag: str, new: str) -> None:
+    """Move the cursor with the arrow keys to where ``new`` differs from the cell's code, and type the difference."""
+    old = _source(page, tag)
+    start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
+    inserted = new[start:len(new) - (len(old) - start)]
+    assert new == old[:start] + inserted + old[start:], "only an insertion can be typed"
+    page.locator(_mark(page, tag)).locator(".jp-InputArea-editor .cm-content").click()
+    page.keyboard.press("Control+Home")
+    for _ in range(old[:start].count("\n")):
+        page.keyboard.press("ArrowDown")
+    for _ in range(start - (old.rfind("\n", 0, start) + 1)):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.type(inserted)
+    assert _source(page, tag) == new, f"the editor did not take the change:\n{_source(page, tag)}"
+
+
+def test_a_student_practises_the_e_step_in_jupyterlab(page, lab):
+    """Lesson 2 as a student works through it: the check cell's verdicts and the quiz's feedback."""
+    from playwright.sync_api import expect
+
+    from coinem_helpers.quiz import lesson_quiz
+
+    url, token, folder = lab
+    blocked_before = len(page.blocked)
+    correct = _reference_solution(PRACTICE, "my_e_step")
+    # The classic mistake the check names: no log w_k, i.e. every coin equally likely a priori.
+    wrong = correct.replace("np.log(weights) + ", "")
+    assert wrong.count("weights") == correct.count("weights") - 1, "the solution no longer adds np.log(weights)"
+    questions = lesson_quiz(2)
+    errors = []  # uncaught JavaScript errors (the quiz's scripts run in JupyterLab's page)
+
+    def on_error(error):
+        errors.append(error)
+
+    page.on("pageerror", on_error)
+    try:
+        _open(page, f"{PRACTICE}.ipynb")
+        _restart_and_run_all(page)
+
+        # Before any work: the skeleton is reported as not implemented yet.
+        check = "\n".join(page.locator(_mark(page, "check")).locator(".jp-OutputArea-output").all_inner_texts())
+        assert "my_e_step is not implemented yet" in check, check
+
+        # A wrong answer, typed over the skeleton: the check names the mistake.
+        _type_over(page, "skeleton", wrong)
+        _run(page, "skeleton")
+        check = _run(page, "check")
+        assert "the prior ignored" in check and "Test case failed" in check, check
+
+        # The mistake corrected (log w_k typed in): the reference solution, and the check passes.
+        _type_insertion(page, "skeleton", correct)
+        _run(page, "skeleton")
+        check = _run(page, "check")
+        assert "All test cases passed" in check and "agrees with the course's e_step" in check, check
+        assert "prior ignored" not in check and "not implemented" not in check, check
+
+        # The self-check quiz, drawn by its JavaScript output, answered by clicking and typing.
+        quiz = page.locator(_mark(page, "quiz")).locator("div[id^='quiz']").first
+        shown = quiz.locator(".Quiz")
+        expect(shown.first).to_be_visible()
+        assert shown.count() == len(questions)
+        first = questions[0]
+        right = next(a for a in first["answers"] if a["correct"])
+        mc = shown.nth(0)
+        mc.locator("label.MCButton", has_text=re.compile(rf"^\s*{re.escape(right['answer'])}\s*$")).click()
+        feedback = mc.locator(".Feedback")
+        expect(feedback).to_have_class(re.compile(r"(^|\s)correct\b"))
+        expect(feedback).to_contain_text(right["feedback"][:40])
+        expect(feedback).to_be_visible()
+
+        index = next(i for i, q in enumerate(questions) if q["type"] == "numeric")
+        value = questions[index]["answers"][0]["value"]
+        numeric = shown.nth(index)
+        box = numeric.locator("input.Input-text")
+        box.click()
+        box.type(f"{value + 0.37:.2f}")
+        box.press("Enter")
+        feedback = numeric.locator(".Feedback")
+        expect(feedback).to_have_class(re.compile(r"\bincorrect\b"))
+        expect(feedback).to_contain_text(f"{value:.2f}")
+        expect(feedback).to_be_visible()
+        page.evaluate("1")  # a round trip, so that any error the answers raised has been reported
+        assert not errors, f"JavaScript errors in JupyterLab: {errors}"
+        assert page.blocked[blocked_before:] == [], f"JupyterLab tried to reach the internet: {page.blocked[-5:]}"
+    finally:
+        page.remove_listener("pageerror", on_error)
+        try:
+            _close_all(page)
+        finally:
+            # Whatever happened, the other tests find the lesson as committed.
+            _git(folder.parent, "checkout", "--", ".")
+    assert _git(folder.parent, "status", "--porcelain") == ""

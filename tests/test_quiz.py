@@ -81,3 +81,13 @@ def test_every_text_box_is_named_by_its_label(lesson):
     """jupyterquiz's label before a numeric answer box has no ``for``: axe's critical `label` rule."""
     _, script = quiz_outputs(lesson_quiz(lesson))
     assert script.count('inp.id = id + "-0"; lab.htmlFor = inp.id;') == 2
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_mathjax_is_asked_to_typeset_only_if_it_can(lesson):
+    """JupyterLab 4 has a global MathJax (version 3) without ``typeset``: an unguarded call threw
+    "MathJax.typeset is not a function" on every answer a student clicked in JupyterLab."""
+    _, script = quiz_outputs(lesson_quiz(lesson))
+    calls = re.findall(r"(.{0,48})MathJax\.typeset\(", script)
+    assert len(calls) == 9
+    assert all(before.endswith("if (typeof MathJax.typeset === 'function') ") for before in calls), calls
