@@ -14,7 +14,11 @@ HTML, styles and JavaScript as :func:`jupyterquiz.display_quiz`, with these chan
   (jupyterquiz creates the label without ``for``, so a screen reader announced an unnamed box);
 - MathJax is asked to typeset only if it can: JupyterLab 4 defines a global ``MathJax`` with a
   version 3 but no ``typeset`` (its own MathJax is not global), so every answer clicked in
-  JupyterLab threw "MathJax.typeset is not a function" after showing its feedback.
+  JupyterLab threw "MathJax.typeset is not a function" after showing its feedback;
+- the answers of a multiple-choice question can be used with the keyboard (WCAG 2.1.1):
+  jupyterquiz makes each a ``<label>`` for a hidden radio button, which Tab skips; each is now
+  a button in the Tab order that Enter or Space picks, with a visible focus ring;
+- the feedback is a polite live region, so a screen reader reads it when it appears.
 
 Questions are jupyterquiz's dictionaries; the lessons build them from the helpers' outputs at
 run time, so the numbers in a quiz cannot drift from the course's.
@@ -66,6 +70,10 @@ _WAIT_FOR_PAGE_MATHJAX = (
     "if (MathJax.startup && MathJax.startup.promise) {"
     " MathJax.startup.promise.then(function () { MathJax.typeset([container]); }); }"
 )
+
+
+# A focus ring on the answer buttons (jupyterquiz styles none): light on the blue question box.
+_FOCUS_STYLE = "<style>#QUIZ .MCButton:focus-visible { outline: 3px solid #fafafa; outline-offset: 2px; }</style>"
 
 
 def multiple_choice(question, answers, correct):
@@ -154,7 +162,8 @@ def quiz_outputs(questions):
     # jupyterquiz also names a JavaScript variable after the id: letters and digits only.
     div_id = "quiz" + hashlib.sha256(text.encode()).hexdigest()[:12]
     prefix, static, url = load_questions_script(questions, div_id)
-    html = render_div(div_id, False, False, False, 1_000_000, 700, 10, "left") + build_styles(div_id, COLORS)
+    html = (render_div(div_id, False, False, False, 1_000_000, 700, 10, "left") + build_styles(div_id, COLORS)
+            + _FOCUS_STYLE.replace("QUIZ", div_id))
     script = build_script(prefix, static, url, div_id, True)
     script, n_fixed = _CDN_FALLBACK.subn(_WAIT_FOR_PAGE_MATHJAX, script)
     # Before MathJax has loaded, window.MathJax may be its configuration, without a version:
@@ -165,10 +174,21 @@ def quiz_outputs(questions):
     # JupyterLab's global MathJax has a version but no typeset(): the call after each answer threw.
     script, n_guarded = re.subn(r"MathJax\.typeset\(", "if (typeof MathJax.typeset === 'function') MathJax.typeset(",
                                 script)
-    if n_fixed != 2 or n_labelled != 2 or n_guarded != 9 or "https://" in script.replace("<http", ""):
+    # An answer is a <label> for a hidden radio button: not reachable with Tab (WCAG 2.1.1). Make it
+    # a button that Enter and Space pick (check_mc reads the global event, which click() sets).
+    script, n_keyboard = re.subn(
+        r"(lab\.onclick = check_mc;)",
+        r"\1 lab.tabIndex = 0; lab.setAttribute('role', 'button');"
+        r" lab.onkeydown = function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.click(); } };",
+        script)
+    # The feedback appears without a page change: a live region has a screen reader read it.
+    script, n_live = re.subn(r"(this\.fbDiv\.className = 'Feedback';)", r"\1 this.fbDiv.setAttribute('aria-live', 'polite');",
+                             script)
+    if (n_fixed != 2 or n_labelled != 2 or n_guarded != 9 or n_keyboard != 1 or n_live != 1
+            or "https://" in script.replace("<http", "")):
         raise RuntimeError(
-            "jupyterquiz's script changed: its MathJax CDN fallback, its MathJax calls or its text-box labels are not "
-            "where version 2.9.6 has them. "
+            "jupyterquiz's script changed: its MathJax CDN fallback, its MathJax calls, its answer buttons, its "
+            "feedback or its text-box labels are not where version 2.9.6 has them. "
             "Check the new version for network use before changing the pin."
         )
     return html, script

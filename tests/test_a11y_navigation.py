@@ -201,3 +201,26 @@ def test_mathjax_loads_only_on_pages_with_math(docname):
     has_math = bool(re.search(r'class="math[ "]', text))
     loads = "mathjax/tex-chtml.js" in text
     assert loads == has_math, f"{docname}: math on the page: {has_math}, MathJax loaded: {loads}"
+
+
+FOCUS_RING = """() => { const e = document.activeElement, s = getComputedStyle(e);
+  const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  const shadow = /rgb\\(/.test(s.boxShadow) && !/^rgba\\(0, 0, 0, 0\\)/.test(s.boxShadow)
+                 && s.boxShadow.split(' ').some(w => parseFloat(w) >= 2);
+  return {ring: ring || shadow, name: e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40)};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_control_of_the_page_header_shows_the_keyboard_focus(visit, scheme):
+    """Tab from the top of a lesson through the header, sidebar and header buttons into the text:
+    each control shows a focus ring (an outline, or the theme's box-shadow ring) when it has focus."""
+    page = visit("notebooks/02_e_step", color_scheme=scheme, viewport=VIEWPORTS["desktop"]).page
+    unseen = []
+    for _ in range(24):
+        page.keyboard.press("Tab")
+        settled(page)  # the theme fades its rings in
+        focus = page.evaluate(FOCUS_RING)
+        if not focus["ring"]:
+            unseen.append(focus["name"])
+    assert not unseen, f"no visible focus on: {unseen}"

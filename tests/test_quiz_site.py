@@ -60,3 +60,34 @@ def test_right_and_wrong_answers_get_their_feedback(visit):
     box.press("Enter")
     expect(feedback).to_have_class(re.compile(r"(^|\s)correct\b"))
     assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+def test_a_keyboard_reader_answers_a_multiple_choice_question(visit):
+    """Every answer is a Tab stop with a visible focus ring; Enter picks one, Space another, and the
+    feedback is a live region that a screen reader reads out (WCAG 2.1.1, 2.4.7, 4.1.3)."""
+    questions = lesson_quiz(2)
+    page = visit(QUIZ_PAGES[2]).page
+    mc = _quiz(page).nth(0)
+    answers = mc.locator("label.MCButton")
+    assert answers.count() == len(questions[0]["answers"])
+    assert answers.evaluate_all("bs => bs.every(b => b.tabIndex === 0 && b.getAttribute('role') === 'button')")
+    feedback = mc.locator(".Feedback")
+    assert feedback.get_attribute("aria-live") == "polite"
+
+    # From the element just before the quiz, Tab reaches the first answer, then the next.
+    page.evaluate("el => { const b = document.createElement('button'); b.id = 'before-quiz'; el.before(b); b.focus(); }",
+                  mc.element_handle())
+    page.keyboard.press("Tab")
+    assert answers.nth(0).evaluate("b => b === document.activeElement"), "Tab does not reach the first answer"
+    ring = answers.nth(0).evaluate("b => { const s = getComputedStyle(b); return [s.outlineStyle, s.outlineWidth]; }")
+    assert ring[0] != "none" and ring[1] != "0px", f"no focus ring: {ring}"
+    wrong = next(i for i, a in enumerate(questions[0]["answers"]) if not a["correct"])
+    right = next(i for i, a in enumerate(questions[0]["answers"]) if a["correct"])
+    for _ in range(wrong):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(feedback).to_have_class(re.compile(r"\bincorrect\b"))
+    answers.nth(right).focus()
+    page.keyboard.press(" ")
+    expect(feedback).to_have_class(re.compile(r"(^|\s)correct\b"))
+    expect(feedback).to_contain_text(questions[0]["answers"][right]["feedback"][:40])
