@@ -246,11 +246,23 @@ function keepKeys(node) {
   });
 }
 
-/** A scrolling box a keyboard can reach and a screen reader can name (WCAG 2.1.1). */
+/** A box that scrolls when its content does not fit (a phone, a long history): a named region,
+ * and a Tab stop only while it actually scrolls, so that a keyboard can scroll it (WCAG 2.1.1)
+ * without a useless stop on a laptop. Its class says which way it overflows, for the shadow
+ * that hints at hidden columns (explorers.css). */
 function region(node, label) {
-  node.tabIndex = 0;
   node.setAttribute("role", "region");
   node.setAttribute("aria-label", label);
+  const update = () => {
+    const wide = node.scrollWidth > node.clientWidth + 1;
+    const tall = node.scrollHeight > node.clientHeight + 1;
+    node.classList.toggle("coinem-overflows-x", wide);
+    if (wide || tall) node.tabIndex = 0;
+    else if (document.activeElement !== node) node.removeAttribute("tabindex");
+  };
+  if (typeof ResizeObserver === "function") new ResizeObserver(update).observe(node);
+  new MutationObserver(update).observe(node, { childList: true, subtree: true, characterData: true });
+  requestAnimationFrame(update);
   return node;
 }
 
