@@ -64,6 +64,25 @@ def test_the_contents_button_opens_the_page_contents_on_a_phone(visit, screen):
     assert "Why we compute in log space" in shown, shown
 
 
+def test_a_section_picked_in_the_contents_drawer_closes_the_drawer_on_a_phone(visit):
+    """Tapping a section in the page's contents scrolls to it and closes the drawer, which would
+    otherwise cover three quarters of the screen and catch the next tap."""
+    page = visit("notebooks/02_e_step", viewport=VIEWPORTS["phone"]).page
+    page.get_by_role("button", name=re.compile("secondary sidebar", re.I)).click()
+    page.locator("dialog[open]").wait_for()
+    settled(page)
+    page.locator("dialog[open] a", has_text="Why we compute in log space").click()
+    page.locator("dialog[open]").wait_for(state="detached")
+    settled(page)
+    # The theme scrolls smoothly: wait for the section to arrive at the top of the screen.
+    page.wait_for_function("() => { const h = document.getElementById('why-we-compute-in-log-space');"
+                           " const top = h.getBoundingClientRect().top; return top >= 0 && top < 300; }",
+                           timeout=5_000)
+    # The next tap reaches the page: the next-lesson link.
+    page.locator(".prev-next-area a.right-next").click()
+    page.wait_for_url("**/03_m_step.html")
+
+
 def test_the_menu_button_collapses_and_restores_the_sidebar_on_a_laptop(visit):
     page = visit("notebooks/02_e_step", viewport=VIEWPORTS["desktop"]).page
     assert any(t.startswith("Lesson 4") for t in visible_links(page, ".bd-sidebar-primary"))

@@ -91,7 +91,23 @@
     pending = window.requestAnimationFrame(function () { pending = null; updateAll(); });
   }
 
+  // On a phone the navigation and the page's contents open in a drawer (a modal <dialog>) that
+  // covers most of the screen. Following a link to a section of the same page scrolled the page
+  // behind the drawer but left it open, and the open drawer caught the next tap: close it.
+  function closeDrawerOnLink(event) {
+    var link = event.target.closest && event.target.closest("dialog[open] a[href]");
+    if (!link) return;
+    var url = new URL(link.href, window.location.href);
+    var samePage = url.origin === window.location.origin && url.pathname === window.location.pathname && url.hash;
+    if (!samePage) return;  // another page: the drawer goes with this one
+    // Close first, then follow the link: a modal dialog keeps the page from scrolling while open.
+    event.preventDefault();
+    link.closest("dialog").close();
+    window.requestAnimationFrame(function () { window.location.hash = url.hash; });
+  }
+
   function start() {
+    document.addEventListener("click", closeDrawerOnLink);
     markWideFigures();
     updateAll();
     window.addEventListener("resize", schedule);
