@@ -201,6 +201,18 @@ def test_page_works_offline_as_a_reader_sees_it(visit, docname):
     assert not page_visit.problems, "\n".join(page_visit.problems)
 
 
+@pytest.mark.parametrize("docname", [d for d in DOCNAMES if d.startswith("notebooks/")])
+def test_the_website_shows_no_check_result_under_an_empty_exercise(docname):
+    """On the website the reference solutions run, so a check cell's result would read "All test
+    cases passed" right under the empty function a student is asked to write: the site shows the
+    check's code, not its result (``remove-output``); in Jupyter the check runs on the student's code."""
+    soup = BeautifulSoup((HTML / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text()
+    assert "test cases passed" not in text.lower() and "Test case failed" not in text
+    calls = [c for c in soup.select("div.cell") if "grader.check(" in c.get_text()]
+    assert all(not c.select(".cell_output") for c in calls), f"{docname}: a check cell shows its output"
+
+
 def test_the_lessons_have_what_the_browser_checks_look_for():
     """Guard against a vacuous pass: the lessons do have math, exercises, solutions and figures."""
     lessons = [d for d in DOCNAMES if d.startswith("notebooks/")]
