@@ -52,8 +52,11 @@ workbooks: $(STAMP)
 	$(BIN)/python tools/build_workbooks.py
 
 # The browser tests check the built site, so the tests build it first (a cached rebuild is seconds).
+# Test files run on TEST_WORKERS processes (pytest-xdist), each file whole on one of them; the
+# browser tests mostly wait on Chromium, so 2 workers halve the time on a 2-core machine.
+TEST_WORKERS ?= 2
 test: book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Open the student notebooks (.ipynb); a lesson's .md (the source) also opens as a notebook.
 lab: $(COURSE_STAMP) $(LAB_OVERRIDES)
