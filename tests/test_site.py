@@ -213,6 +213,18 @@ def test_the_website_shows_no_check_result_under_an_empty_exercise(docname):
     assert all(not c.select(".cell_output") for c in calls), f"{docname}: a check cell shows its output"
 
 
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_no_formula_is_left_as_raw_tex_in_the_text(docname):
+    """A formula the Markdown parser broke (e.g. a line of it starting with "- ", read as a list
+    item) is printed as raw TeX, outside any math element MathJax would typeset."""
+    soup = BeautifulSoup((HTML / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    for element in soup.select("script, style, pre, code, .math, .highlight, .cell_output, mjx-container"):
+        element.decompose()
+    text = soup.get_text(" ")
+    raw = re.findall(r".{0,40}(?:\$\\[A-Za-z]|\\left|\\frac|\\sum_).{0,40}", text)
+    assert not raw, f"{docname}: raw TeX in the text: {raw[:3]}"
+
+
 def test_the_lessons_have_what_the_browser_checks_look_for():
     """Guard against a vacuous pass: the lessons do have math, exercises, solutions and figures."""
     lessons = [d for d in DOCNAMES if d.startswith("notebooks/")]

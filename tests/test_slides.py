@@ -129,3 +129,28 @@ def test_a_focused_slider_says_the_arrow_keys_move_it(open_deck):
     page.evaluate("() => document.activeElement.blur()")
     assert not hint.is_visible()
     assert not problems, "\n".join(problems)
+
+
+def test_a_self_check_slide_still_fits_once_the_class_has_answered(open_deck):
+    """Answering grows the quiz (each answer's feedback appears): the slide then scrolls inside the
+    frame instead of spilling past the bottom of the screen, where nobody could reach it."""
+    page, problems = open_deck("02_e_step.slides.html")
+    quiz = page.locator("div[id^='quiz']").first
+    section = quiz.locator("xpath=ancestor::section[1]")
+    at = page.evaluate("s => Reveal.getIndices(s)", section.element_handle())
+    page.evaluate("at => Reveal.slide(at.h, at.v)", at)
+    quiz.locator(".Quiz").first.wait_for()
+    for question in quiz.locator(".Quiz").all():
+        buttons = question.locator("label.MCButton")
+        if buttons.count():
+            buttons.first.click()
+        else:
+            box = question.locator("input.Input-text")
+            box.fill("0.123")
+            box.press("Enter")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    height = page.evaluate("() => Reveal.getConfig().height")
+    grown = section.evaluate("s => ({content: s.scrollHeight, shown: s.clientHeight, scrolls: getComputedStyle(s).overflowY})")
+    assert grown["content"] > 0.95 * height, f"the answered quiz did not grow the slide: {grown}"
+    assert grown["shown"] <= height and grown["scrolls"] == "auto", grown
+    assert not problems, "\n".join(problems)
