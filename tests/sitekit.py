@@ -172,3 +172,37 @@ def axe_violations(page) -> list[dict]:
                        + ": " + (n.get("failureSummary") or "").replace("\n", " ")[:200]
                        for n in v["nodes"]]}
             for v in result["violations"]]
+
+
+def answer_first_question_right(shown, questions):
+    """Click the right answer of the first (multiple-choice) question of a rendered jupyterquiz quiz
+    (``shown``: one locator per question) and check its feedback; the feedback's locator."""
+    from playwright.sync_api import expect
+
+    right = next(a for a in questions[0]["answers"] if a["correct"])
+    mc = shown.nth(0)
+    mc.locator("label.MCButton", has_text=re.compile(rf"^\s*{re.escape(right['answer'])}\s*$")).click()
+    feedback = mc.locator(".Feedback")
+    expect(feedback).to_have_class(re.compile(r"(^|\s)correct\b"))
+    expect(feedback).to_contain_text(right["feedback"][:40])
+    expect(feedback).to_be_visible()
+    return feedback
+
+
+def answer_numeric_question_wrong(shown, questions):
+    """Type a wrong number into the quiz's first numeric question and check that the feedback says
+    so and gives the helpers' number; ``(box, feedback, value)`` for a second try."""
+    from playwright.sync_api import expect
+
+    index = next(i for i, q in enumerate(questions) if q["type"] == "numeric")
+    value = questions[index]["answers"][0]["value"]
+    numeric = shown.nth(index)
+    box = numeric.locator("input.Input-text")
+    box.click()
+    box.type(f"{value + 0.37:.2f}")
+    box.press("Enter")
+    feedback = numeric.locator(".Feedback")
+    expect(feedback).to_have_class(re.compile(r"\bincorrect\b"))
+    expect(feedback).to_contain_text(f"{value:.2f}")
+    expect(feedback).to_be_visible()
+    return box, feedback, value

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -33,6 +32,7 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from sitekit import answer_first_question_right, answer_numeric_question_wrong
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted(p.stem for pattern in ("[0-9][0-9]_*.md", "A[0-9]_*.md") for p in (ROOT / "notebooks").glob(pattern))
@@ -390,26 +390,8 @@ def test_a_student_practises_the_e_step_in_jupyterlab(page, lab):
         shown = quiz.locator(".Quiz")
         expect(shown.first).to_be_visible()
         assert shown.count() == len(questions)
-        first = questions[0]
-        right = next(a for a in first["answers"] if a["correct"])
-        mc = shown.nth(0)
-        mc.locator("label.MCButton", has_text=re.compile(rf"^\s*{re.escape(right['answer'])}\s*$")).click()
-        feedback = mc.locator(".Feedback")
-        expect(feedback).to_have_class(re.compile(r"(^|\s)correct\b"))
-        expect(feedback).to_contain_text(right["feedback"][:40])
-        expect(feedback).to_be_visible()
-
-        index = next(i for i, q in enumerate(questions) if q["type"] == "numeric")
-        value = questions[index]["answers"][0]["value"]
-        numeric = shown.nth(index)
-        box = numeric.locator("input.Input-text")
-        box.click()
-        box.type(f"{value + 0.37:.2f}")
-        box.press("Enter")
-        feedback = numeric.locator(".Feedback")
-        expect(feedback).to_have_class(re.compile(r"\bincorrect\b"))
-        expect(feedback).to_contain_text(f"{value:.2f}")
-        expect(feedback).to_be_visible()
+        answer_first_question_right(shown, questions)
+        answer_numeric_question_wrong(shown, questions)
         page.evaluate("1")  # a round trip, so that any error the answers raised has been reported
         assert not errors, f"JavaScript errors in JupyterLab: {errors}"
         assert page.blocked[blocked_before:] == [], f"JupyterLab tried to reach the internet: {page.blocked[-5:]}"

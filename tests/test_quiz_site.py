@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coinem_helpers.quiz import lesson_quiz
-from sitekit import DOCNAMES
+from sitekit import DOCNAMES, answer_first_question_right, answer_numeric_question_wrong
 
 QUIZ_PAGES = {int(name[10:12]): name for name in DOCNAMES
               if re.match(r"notebooks/\d\d_", name) and int(name[10:12]) >= 2}
@@ -33,26 +33,10 @@ def test_right_and_wrong_answers_get_their_feedback(visit):
     page_visit = visit(QUIZ_PAGES[2])
     shown = _quiz(page_visit.page)
 
-    # A multiple-choice question answered right.
-    first = questions[0]
-    right = next(a for a in first["answers"] if a["correct"])
-    mc = shown.nth(0)
-    mc.locator("label.MCButton", has_text=re.compile(rf"^\s*{re.escape(right['answer'])}\s*$")).click()
-    feedback = mc.locator(".Feedback")
-    expect(feedback).to_have_class(re.compile(r"\bcorrect\b"))
-    expect(feedback).to_contain_text(right["feedback"][:40])
-
-    # A numeric question answered wrong: the feedback gives the helpers' number.
-    index = next(i for i, q in enumerate(questions) if q["type"] == "numeric")
-    value = questions[index]["answers"][0]["value"]
-    numeric = shown.nth(index)
-    box = numeric.locator("input.Input-text")
-    box.click()
-    box.type(f"{value + 0.37:.2f}")
-    box.press("Enter")
-    feedback = numeric.locator(".Feedback")
-    expect(feedback).to_have_class(re.compile(r"\bincorrect\b"))
-    expect(feedback).to_contain_text(f"{value:.2f}")
+    # A multiple-choice question answered right, a numeric one wrong (the feedback gives the
+    # helpers' number).
+    answer_first_question_right(shown, questions)
+    box, feedback, value = answer_numeric_question_wrong(shown, questions)
 
     # And then right.
     box.click()
